@@ -1,0 +1,25 @@
+"""The engine of MLP Studio: networks, backpropagation, training, data and files.
+
+Pure numpy and the standard library; nothing here imports Qt, so the command line and scripts
+use it on machines without a display.
+"""
+
+from . import activations, gradcheck, losses, optimizers
+from .network import Backward, Forward, Network
+from .training import History, StepInfo, Trainer, TrainingError, TrainSettings
+
+__all__ = [
+    "Backward",
+    "Forward",
+    "History",
+    "Network",
+    "StepInfo",
+    "TrainSettings",
+    "Trainer",
+    "TrainingError",
+    "activations",
+    "datasets",
+    "gradcheck",
+    "losses",
+    "optimizers",
+]

@@ -1,0 +1,79 @@
+"""Losses: the per-point error ``E_x``, and the output error signal ``δ^(L) = ∂E_x/∂z^(L)``.
+
+``squared_error`` is the lecture's ``E_x = Σ_c (a_c − y_c)²``, so
+``δ_j^(L) = 2 (a_j − y_j) g'(z_j)``.
+``cross_entropy`` pairs with sigmoid outputs (``−Σ_c y_c ln a_c + (1 − y_c) ln(1 − a_c)``) or
+a softmax output (``−Σ_c y_c ln a_c``); for both, ``δ^(L) = a − y``. The reported cost is the
+mean of ``E_x`` over the points used.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import activations
+
+Array = np.ndarray
+
+LOSSES = ("squared_error", "cross_entropy")
+FORMULAS = {
+    "squared_error": "E_x = Σ_c (a_c − y_c)²",
+    "cross_entropy": "E_x = −Σ_c y_c ln a_c (softmax) or binary per unit (sigmoid)",
+}
+
+# Keep ln() finite when an output saturates to exactly 0 or 1.
+_EPS = 1e-12
+
+
+def check_pairing(loss: str, output_activation: str, n_outputs: int) -> None:
+    """Raise ``ValueError`` for a loss/output pairing that makes no sense."""
+    if loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r} (known: {', '.join(LOSSES)})")
+    activations.get(output_activation)
+    if output_activation == "softmax" and n_outputs < 2:
+        raise ValueError("softmax needs at least 2 output units (with 1 unit it is always 1)")
+    if loss == "cross_entropy" and output_activation not in ("sigmoid", "softmax"):
+        raise ValueError(
+            f"cross_entropy needs a sigmoid or softmax output, not {output_activation!r}: "
+            "ln a is undefined outside (0, 1)"
+        )
+
+
+def per_point(loss: str, output_activation: str, a: Array, Y: Array) -> Array:
+    """``E_x`` for every point (one value per row)."""
+    if loss == "squared_error":
+        d = a - Y
+        return np.einsum("ij,ij->i", d, d)
+    p = np.clip(a, _EPS, 1.0 - _EPS)
+    if output_activation == "softmax":
+        return -np.einsum("ij,ij->i", Y, np.log(p))
+    return -(np.einsum("ij,ij->i", Y, np.log(p)) + np.einsum("ij,ij->i", 1.0 - Y, np.log1p(-p)))
+
+
+def cost(loss: str, output_activation: str, a: Array, Y: Array) -> float:
+    """Mean ``E_x`` over the rows of ``a``."""
+    if len(a) == 0:
+        return float("nan")
+    return float(per_point(loss, output_activation, a, Y).mean())
+
+
+def output_delta(
+    loss: str, output_activation: str, z: Array, a: Array, Y: Array, out: Array, tmp: Array
+) -> Array:
+    """Write ``δ^(L)`` for every point into ``out`` (``tmp`` is scratch of the same shape)."""
+    np.subtract(a, Y, out=out)
+    if loss == "cross_entropy":
+        # The ln in E_x cancels g' of sigmoid/softmax: δ = a − y.
+        return out
+    out *= 2.0
+    act = activations.get(output_activation)
+    if act.g_prime is None:
+        # softmax: δ_i = Σ_j (∂E/∂a_j) a_j (1[i=j] − a_i) = a_i (e_i − Σ_j e_j a_j).
+        np.multiply(out, a, out=tmp)
+        s = tmp.sum(axis=1, keepdims=True)
+        out -= s
+        out *= a
+        return out
+    act.g_prime(z, a, tmp)
+    out *= tmp
+    return out

@@ -1,0 +1,419 @@
+"""The trainer: epochs, batches, stop rules, history and the divergence guard.
+
+One training step is the lecture's loop: forward, δ, gradients averaged over the batch, update.
+``gd`` uses the whole training set per step; ``sgd``/``momentum``/``adam`` take mini-batches
+from a copy of the training set shuffled once per epoch from the run's seed, so a rerun with the
+same seed and settings is bit-identical. ``perceptron`` is the classic rule for one layer of
+step units. Settings are read at every step, so they can change between steps.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass, field, fields
+
+import numpy as np
+
+from . import losses, optimizers
+from .network import Network, Workspace
+
+Array = np.ndarray
+
+STOP_REASONS = ("target", "max_epochs", "diverged")
+STEP_UNITS = ("point", "batch", "epoch")
+
+
+class TrainingError(ValueError):
+    """A setting or a pairing the trainer cannot use; the message says which and why."""
+
+
+@dataclass
+class TrainSettings:
+    """Everything that steers training (all may change between steps)."""
+
+    optimizer: str = "gd"
+    learning_rate: float = 0.5
+    batch_size: int = 32
+    momentum: float = 0.9
+    l2: float = 0.0
+    target_cost: float | None = None
+    max_epochs: int | None = None
+    seed: int = 0
+
+    def validate(self) -> TrainSettings:
+        """Raise :class:`TrainingError` naming the first absurd setting; return ``self``."""
+        if self.optimizer not in optimizers.OPTIMIZERS:
+            known = ", ".join(optimizers.OPTIMIZERS)
+            raise TrainingError(f"unknown optimizer {self.optimizer!r} (known: {known})")
+        checks = [
+            ("learning_rate", self.learning_rate, 0.0, 1e6, False),
+            ("momentum", self.momentum, 0.0, 1.0, True),
+            ("l2", self.l2, 0.0, 1e6, True),
+        ]
+        for name, value, lo, hi, lo_ok in checks:
+            if not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise TrainingError(f"{name} must be a finite number, got {value!r}")
+            if value < lo or (value == lo and not lo_ok) or value > hi:
+                raise TrainingError(f"{name} must be in {'[' if lo_ok else '('}{lo}, {hi}]")
+        if self.momentum >= 1.0:
+            raise TrainingError("momentum must be below 1")
+        if not isinstance(self.batch_size, int) or self.batch_size < 1:
+            raise TrainingError(f"batch_size must be a positive integer, got {self.batch_size!r}")
+        if self.target_cost is not None and (
+            not math.isfinite(self.target_cost) or self.target_cost < 0
+        ):
+            raise TrainingError("target_cost must be a finite number ≥ 0")
+        if self.max_epochs is not None and (
+            not isinstance(self.max_epochs, int) or self.max_epochs < 0
+        ):
+            raise TrainingError("max_epochs must be a non-negative integer")
+        return self
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> TrainSettings:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})
+
+
+@dataclass
+class History:
+    """Per-epoch metrics; ``epoch[0]`` is 0, the state before training. NaN where no test set."""
+
+    epoch: list[int] = field(default_factory=list)
+    train_cost: list[float] = field(default_factory=list)
+    train_accuracy: list[float] = field(default_factory=list)
+    test_cost: list[float] = field(default_factory=list)
+    test_accuracy: list[float] = field(default_factory=list)
+
+    def append(self, epoch: int, metrics: tuple[float, float, float, float]) -> None:
+        self.epoch.append(epoch)
+        self.train_cost.append(metrics[0])
+        self.train_accuracy.append(metrics[1])
+        self.test_cost.append(metrics[2])
+        self.test_accuracy.append(metrics[3])
+
+    def __len__(self) -> int:
+        return len(self.epoch)
+
+    def columns(self) -> dict[str, list]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def copy(self, start: int = 0) -> History:
+        return History(**{k: v[start:] for k, v in self.columns().items()})
+
+    def thin(self, max_rows: int = 10_000) -> History:
+        """Every k-th row (first and last always kept) so at most ``max_rows`` remain."""
+        n = len(self)
+        if n <= max_rows:
+            return self.copy()
+        keep = np.unique(np.linspace(0, n - 1, max_rows).round().astype(int))
+        return History(**{k: [v[i] for i in keep] for k, v in self.columns().items()})
+
+    def truncate(self, epoch: int) -> None:
+        """Drop rows after ``epoch`` (used when the weights go back to an earlier state)."""
+        n = sum(1 for e in self.epoch if e <= epoch)
+        for v in self.columns().values():
+            del v[n:]
+
+
+@dataclass
+class StepInfo:
+    """What one call to :meth:`Trainer.step` did."""
+
+    unit: str
+    indices: Array  # training-set rows used by the last update
+    epoch_done: bool
+
+
+class Trainer:
+    """Trains a :class:`Network` on labelled points; see the module docstring."""
+
+    def __init__(
+        self,
+        net: Network,
+        X: Array,
+        y: Array,
+        X_test: Array | None = None,
+        y_test: Array | None = None,
+        settings: TrainSettings | None = None,
+        n_classes: int | None = None,
+    ) -> None:
+        self.net = net
+        self.settings = (settings or TrainSettings()).validate()
+        self.n_classes = n_classes
+        self.epoch = 0
+        self.position = 0  # training points consumed in the current epoch
+        self.stopped: str | None = None
+        self.message = ""
+        self.history = History()
+        self.frozen = np.zeros(net.n_params, dtype=bool)
+        self.update = np.zeros(net.n_params, dtype=net.dtype)  # the last Δθ applied
+        self._rng = np.random.default_rng(self.settings.seed)
+        self._last_good = net.params.copy()
+        self._spaces: dict[int, Workspace] = {}
+        self._check_optimizer()
+        self._optimizer = optimizers.make(
+            self.settings.optimizer,
+            net.n_params,
+            net.dtype,
+            self.settings.learning_rate,
+            self.settings.momentum,
+        )
+        self.set_data(X, y, X_test, y_test)
+        self.history.append(0, self.evaluate())
+
+    # ---- data and settings ---------------------------------------------------------------
+
+    def set_data(
+        self, X: Array, y: Array, X_test: Array | None = None, y_test: Array | None = None
+    ) -> None:
+        """Replace the training (and test) points; the current epoch starts over."""
+        net = self.net
+        self.X = net._as_input(X)
+        self.y = np.asarray(y, dtype=np.int64)
+        if len(self.X) == 0:
+            raise TrainingError("there are no training points")
+        if len(self.y) != len(self.X):
+            raise TrainingError(f"{len(self.X)} points but {len(self.y)} labels")
+        self.Y = net.encode(self.y, self.n_classes)
+        if X_test is not None and len(X_test):
+            self.X_test = net._as_input(X_test)
+            self.y_test = np.asarray(y_test, dtype=np.int64)
+            self.Y_test = net.encode(self.y_test, self.n_classes)
+        else:
+            self.X_test = self.y_test = self.Y_test = None
+        self._Xs = self.X.copy()
+        self._Ys = self.Y.copy()
+        self._order = np.arange(len(self.X))
+        self.position = 0
+        self._spaces.clear()
+
+    def _check_optimizer(self) -> None:
+        if self.settings.optimizer == "perceptron" and not self.net.perceptron_ok():
+            raise TrainingError(
+                "the perceptron rule needs a network with no hidden layer and a step output"
+            )
+
+    def update_settings(self, **changes: object) -> None:
+        """Change settings between steps; the optimiser keeps its state unless it changes."""
+        new = TrainSettings(**{**self.settings.to_dict(), **changes}).validate()
+        old = self.settings
+        self.settings = new
+        try:
+            self._check_optimizer()
+        except TrainingError:
+            self.settings = old
+            raise
+        if new.optimizer != old.optimizer:
+            self._optimizer = optimizers.make(
+                new.optimizer, self.net.n_params, self.net.dtype, new.learning_rate, new.momentum
+            )
+        self._optimizer.learning_rate = new.learning_rate
+        if isinstance(self._optimizer, optimizers.Momentum):
+            self._optimizer.momentum = new.momentum
+        if new.seed != old.seed:
+            self._rng = np.random.default_rng(new.seed)
+
+    @property
+    def batch_size(self) -> int:
+        """Points per update: all of them for ``gd``, 1 for the perceptron rule."""
+        n = len(self.X)
+        if self.settings.optimizer == "gd":
+            return n
+        if self.settings.optimizer == "perceptron":
+            return 1
+        return min(self.settings.batch_size, n)
+
+    # ---- one step ------------------------------------------------------------------------
+
+    def _space(self, m: int) -> Workspace:
+        ws = self._spaces.get(m)
+        if ws is None:
+            ws = self._spaces[m] = self.net.workspace(m)
+        return ws
+
+    def _begin_epoch(self) -> None:
+        self.position = 0
+        if self.settings.optimizer == "gd":
+            return  # the whole set per step: order does not matter
+        self._order = self._rng.permutation(len(self.X))
+        np.take(self.X, self._order, axis=0, out=self._Xs)
+        np.take(self.Y, self._order, axis=0, out=self._Ys)
+
+    def _update(self, start: int, stop: int) -> None:
+        """One update from shuffled rows ``start:stop``."""
+        net = self.net
+        X, Y = self._Xs[start:stop], self._Ys[start:stop]
+        if self.settings.optimizer == "perceptron":
+            self._perceptron(X, Y)
+            return
+        ws = self._space(stop - start)
+        net.forward_into(X, ws)
+        net.backward_into(X, Y, ws)
+        if self.settings.l2:
+            # E + (λ/2) Σ w² adds λ w to every weight's gradient (biases are not penalised).
+            ws.grads[: net.n_weights] += self.settings.l2 * net.params[: net.n_weights]
+        self._optimizer.compute(ws.grads, self.update)
+        if self._any_frozen:
+            self.update[self.frozen] = 0.0
+        net.params += self.update
+
+    def _perceptron(self, X: Array, Y: Array) -> None:
+        """Rosenblatt's rule, point by point: ``w ← w + η (y − a) x``, ``b ← b + η (y − a)``."""
+        W, b = self.net.weights[0], self.net.biases[0]
+        eta = self.settings.learning_rate
+        before = self.net.params.copy()
+        for x, t in zip(X, Y, strict=True):
+            a = (W @ x + b >= 0.0).astype(W.dtype)
+            err = t - a
+            W += eta * np.outer(err, x)
+            b += eta * err
+        np.subtract(self.net.params, before, out=self.update)
+        if self._any_frozen:
+            self.net.params[self.frozen] = before[self.frozen]
+            self.update[self.frozen] = 0.0
+
+    @property
+    def _any_frozen(self) -> bool:
+        return bool(self._frozen_count)
+
+    def set_frozen(self, index: int, frozen: bool = True) -> None:
+        """Freeze (or free) one parameter by its index in ``net.params``."""
+        self.frozen[index] = frozen
+        self._frozen_count = int(self.frozen.sum())
+
+    _frozen_count = 0
+
+    def step(self, unit: str = "batch") -> StepInfo:
+        """One point, one batch or one epoch; always ends with valid, finite weights."""
+        if unit not in STEP_UNITS:
+            raise TrainingError(f"unknown step unit {unit!r} (known: {', '.join(STEP_UNITS)})")
+        if unit == "epoch":
+            start = self.position
+            self._finish_epoch()
+            return StepInfo(unit, self._order[start:].copy(), True)
+        n = len(self.X)
+        if self.position == 0 or self.position >= n:
+            self._begin_epoch()
+        m = 1 if unit == "point" else self.batch_size
+        start, stop = self.position, min(self.position + m, n)
+        with np.errstate(all="ignore"):
+            self._update(start, stop)
+        self.position = stop
+        done = stop >= n
+        if done:
+            self._end_epoch()
+        elif not np.isfinite(self.net.params).all():
+            self._diverged()
+        return StepInfo(unit, self._order[start:stop].copy(), done)
+
+    def _finish_epoch(self) -> None:
+        """Run the rest of the current epoch (a whole one if none is under way)."""
+        n = len(self.X)
+        if self.position == 0 or self.position >= n:
+            self._begin_epoch()
+        m = self.batch_size
+        with np.errstate(all="ignore"):
+            for start in range(self.position, n, m):
+                self._update(start, min(start + m, n))
+        self.position = n
+        self._end_epoch()
+
+    def _end_epoch(self) -> None:
+        self.epoch += 1
+        self.position = 0
+        metrics = self.evaluate()
+        if not (math.isfinite(metrics[0]) and np.isfinite(self.net.params).all()):
+            self._diverged()
+            return
+        np.copyto(self._last_good, self.net.params)
+        self.history.append(self.epoch, metrics)
+        s = self.settings
+        if s.target_cost is not None and metrics[0] <= s.target_cost:
+            self.stopped = "target"
+            self.message = f"target reached: cost {metrics[0]:.4g} ≤ {s.target_cost:g}"
+        elif s.max_epochs is not None and self.epoch >= s.max_epochs:
+            self.stopped = "max_epochs"
+            self.message = f"stopped after {self.epoch} epochs (the maximum)"
+
+    def _diverged(self) -> None:
+        np.copyto(self.net.params, self._last_good)
+        self.epoch = self.history.epoch[-1] if self.history.epoch else 0
+        self.position = 0
+        self._optimizer.reset()
+        self.stopped = "diverged"
+        self.message = (
+            "the cost became infinite or not a number: lower the learning rate "
+            f"(the weights of epoch {self.epoch} were kept)"
+        )
+
+    # ---- many steps ----------------------------------------------------------------------
+
+    def run(self, epochs: int | None = None, seconds: float | None = None) -> str | None:
+        """Train whole epochs until a stop rule fires, ``epochs`` are done or time runs out.
+
+        Returns the stop reason (``target``, ``max_epochs``, ``diverged``) or ``None`` when the
+        run ended by ``epochs``/``seconds`` and may go on.
+        """
+        self.stopped = None
+        self.message = ""
+        if self.settings.max_epochs is not None and self.epoch >= self.settings.max_epochs:
+            self.stopped = "max_epochs"
+            self.message = f"already at the maximum of {self.settings.max_epochs} epochs"
+            return self.stopped
+        deadline = None if seconds is None else time.perf_counter() + seconds
+        done = 0
+        while self.stopped is None:
+            if epochs is not None and done >= epochs:
+                break
+            if deadline is not None and done and time.perf_counter() >= deadline:
+                break
+            self._finish_epoch()
+            done += 1
+        return self.stopped
+
+    # ---- metrics -------------------------------------------------------------------------
+
+    def _metrics(self, X: Array, Y: Array, y: Array) -> tuple[float, float]:
+        ws = self._space(len(X)) if X is self.X else self.net.workspace(len(X))
+        with np.errstate(all="ignore"):
+            out = self.net.forward_into(X, ws)
+            c = losses.cost(self.net.loss, self.net.output_activation, out, Y)
+        acc = float(np.mean(self.net.classify(out) == y)) if len(y) else float("nan")
+        return (c if math.isfinite(c) else float("inf")), acc
+
+    def evaluate(self) -> tuple[float, float, float, float]:
+        """Training cost and accuracy, then test cost and accuracy (NaN without a test set)."""
+        train = self._metrics(self.X, self.Y, self.y)
+        if self.X_test is None:
+            return (*train, float("nan"), float("nan"))
+        if getattr(self, "_test_ws_n", None) != len(self.X_test):
+            self._test_ws = self.net.workspace(len(self.X_test))
+            self._test_ws_n = len(self.X_test)
+        with np.errstate(all="ignore"):
+            out = self.net.forward_into(self.X_test, self._test_ws)
+            c = losses.cost(self.net.loss, self.net.output_activation, out, self.Y_test)
+        acc = float(np.mean(self.net.classify(out) == self.y_test))
+        return (*train, c, acc)
+
+    def reset(self) -> None:
+        """Back to the initial weights, epoch 0 and an empty history (same seed)."""
+        self.net.reset()
+        self.restart()
+
+    def restart(self) -> None:
+        """Start the run over from the network's current weights."""
+        self.epoch = 0
+        self.position = 0
+        self.stopped = None
+        self.message = ""
+        self.update.fill(0.0)
+        self._optimizer.reset()
+        self._rng = np.random.default_rng(self.settings.seed)
+        np.copyto(self._last_good, self.net.params)
+        self.history = History()
+        self.history.append(0, self.evaluate())

@@ -1,0 +1,1 @@
+"""Built-in resources: example projects, datasets, lessons, style (shipped in the wheel)."""
