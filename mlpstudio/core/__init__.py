@@ -4,22 +4,24 @@ Pure numpy and the standard library; nothing here imports Qt, so the command lin
 use it on machines without a display.
 """
 
-from . import activations, gradcheck, losses, optimizers
+from . import activations, boundary, gradcheck, losses, optimizers
 from .network import Backward, Forward, Network
-from .training import History, StepInfo, Trainer, TrainingError, TrainSettings
+from .training import History, Snapshot, StepInfo, Trainer, TrainingError, TrainSettings, snapshot
 
 __all__ = [
     "Backward",
     "Forward",
     "History",
     "Network",
+    "Snapshot",
     "StepInfo",
     "TrainSettings",
     "Trainer",
     "TrainingError",
     "activations",
-    "datasets",
+    "boundary",
     "gradcheck",
     "losses",
     "optimizers",
+    "snapshot",
 ]

@@ -417,3 +417,56 @@ class Trainer:
         np.copyto(self._last_good, self.net.params)
         self.history = History()
         self.history.append(0, self.evaluate())
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A self-contained copy of a training state for the UI (nothing points into live arrays).
+
+    ``history`` holds only the rows added since the previous snapshot (``history_start`` is the
+    row index of its first row), so a snapshot stays small even after a million epochs.
+    """
+
+    sizes: tuple[int, ...]
+    activations: tuple[str, ...]
+    loss: str
+    params: Array
+    update: Array
+    epoch: int
+    position: int
+    metrics: tuple[float, float, float, float]
+    history: History
+    history_start: int
+    stopped: str | None
+    message: str
+
+    def network(self) -> Network:
+        """A new network with this snapshot's structure and weights."""
+        net = Network(list(self.sizes), list(self.activations), self.loss)
+        net.set_params(self.params)
+        return net
+
+
+def snapshot(trainer: Trainer, history_start: int = 0) -> Snapshot:
+    """Copy what the UI needs from ``trainer`` (history rows from ``history_start`` on)."""
+    net = trainer.net
+    params = net.params.copy()
+    update = trainer.update.copy()
+    params.flags.writeable = False
+    update.flags.writeable = False
+    h = trainer.history
+    metrics = (h.train_cost[-1], h.train_accuracy[-1], h.test_cost[-1], h.test_accuracy[-1])
+    return Snapshot(
+        sizes=tuple(net.sizes),
+        activations=tuple(net.activations),
+        loss=net.loss,
+        params=params,
+        update=update,
+        epoch=trainer.epoch,
+        position=trainer.position,
+        metrics=metrics,
+        history=h.copy(history_start),
+        history_start=history_start,
+        stopped=trainer.stopped,
+        message=trainer.message,
+    )
