@@ -1,0 +1,1 @@
+"""The Qt user interface of MLP Studio. It may import ``mlpstudio.core``; never the reverse."""

@@ -1,0 +1,67 @@
+"""One set of class colours and theme colours, shared by the boundary, points, diagram, legend.
+
+The class colours are Okabe & Ito's colour-blind-safe palette (8 colours), reordered so the
+first two (the two classes of XOR) contrast strongly in hue and lightness.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtGui import QColor
+
+# Okabe-Ito: blue, orange, bluish green, vermillion, reddish purple, sky blue, yellow, black.
+CLASS_HEX = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+)
+MAX_CLASSES = len(CLASS_HEX)
+
+# Signs of weights and of δ: blue positive, red negative (also colour-blind safe).
+POSITIVE_HEX = "#2166AC"
+NEGATIVE_HEX = "#B2182B"
+
+THEMES = {
+    "light": {
+        "background": "#FFFFFF",
+        "panel": "#F5F6F8",
+        "foreground": "#1F2328",
+        "muted": "#6E7781",
+        "grid": "#D0D7DE",
+        "accent": "#0969DA",
+    },
+    "dark": {
+        "background": "#1E1F22",
+        "panel": "#2B2D30",
+        "foreground": "#E6E6E6",
+        "muted": "#9DA5B0",
+        "grid": "#44474D",
+        "accent": "#4C9AFF",
+    },
+}
+
+
+def class_color(i: int) -> QColor:
+    """The colour of class ``i`` (cycling past 8)."""
+    return QColor(CLASS_HEX[i % MAX_CLASSES])
+
+
+def class_rgb(n: int) -> np.ndarray:
+    """The first ``n`` class colours as a float array ``(n, 3)`` in 0..1 (for blending)."""
+    rgb = [QColor(CLASS_HEX[i % MAX_CLASSES]).getRgbF()[:3] for i in range(n)]
+    return np.asarray(rgb, dtype=np.float32)
+
+
+def sign_color(value: float) -> QColor:
+    """Blue for positive, red for negative values."""
+    return QColor(POSITIVE_HEX if value >= 0 else NEGATIVE_HEX)
+
+
+def theme(name: str) -> dict[str, str]:
+    """Colours of the ``light`` or ``dark`` theme."""
+    return THEMES.get(name, THEMES["light"])
