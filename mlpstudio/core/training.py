@@ -447,15 +447,23 @@ class Snapshot:
         return net
 
 
-def snapshot(trainer: Trainer, history_start: int = 0) -> Snapshot:
-    """Copy what the UI needs from ``trainer`` (history rows from ``history_start`` on)."""
+def snapshot(
+    trainer: Trainer,
+    history_start: int = 0,
+    metrics: tuple[float, float, float, float] | None = None,
+) -> Snapshot:
+    """Copy what the UI needs from ``trainer`` (history rows from ``history_start`` on).
+
+    ``metrics`` overrides the last history row, e.g. after a weight edit between epochs.
+    """
     net = trainer.net
     params = net.params.copy()
     update = trainer.update.copy()
     params.flags.writeable = False
     update.flags.writeable = False
     h = trainer.history
-    metrics = (h.train_cost[-1], h.train_accuracy[-1], h.test_cost[-1], h.test_accuracy[-1])
+    if metrics is None:
+        metrics = (h.train_cost[-1], h.train_accuracy[-1], h.test_cost[-1], h.test_accuracy[-1])
     return Snapshot(
         sizes=tuple(net.sizes),
         activations=tuple(net.activations),

@@ -1,0 +1,118 @@
+"""Start the desktop app, or render its window to a PNG without a display (``--screenshot``).
+
+``mlpstudio [file.json|file.csv] [--theme dark]`` opens the window;
+``mlpstudio --screenshot out.png [project.json] [--train-epochs N] [--size 1400x900]`` trains
+N epochs when asked, draws the window offscreen and saves it, for documentation and tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        msg = f"expected WIDTHxHEIGHT such as 1400x900, got {text!r}"
+        raise argparse.ArgumentTypeError(msg) from None
+    if not (320 <= w <= 8000 and 240 <= h <= 8000):
+        raise argparse.ArgumentTypeError("the size must be between 320x240 and 8000x8000")
+    return w, h
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="mlpstudio",
+        description="MLP Studio: a lab for multilayer perceptrons and back-propagation. "
+        "Without a subcommand it opens the app; headless subcommands: "
+        "train, predict, inspect, gradcheck, info (mlpstudio COMMAND --help).",
+    )
+    p.add_argument("file", nargs="?", help="a project (.json) or data (.csv) to open")
+    p.add_argument("--screenshot", metavar="PNG", help="render the window to this PNG and exit")
+    p.add_argument(
+        "--train-epochs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --screenshot: train N epochs first",
+    )
+    p.add_argument(
+        "--size",
+        type=_size,
+        default=(1400, 900),
+        metavar="WxH",
+        help="window size (default 1400x900)",
+    )
+    p.add_argument("--theme", choices=("light", "dark"), help="colour theme")
+    p.add_argument(
+        "--select",
+        type=int,
+        metavar="I",
+        help="with --screenshot: select data point I in the diagram",
+    )
+    return p
+
+
+def _headless() -> bool:
+    return not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the app (or take a screenshot); return the exit status."""
+    args = parser().parse_args(argv)
+    if args.train_epochs < 0:
+        print("mlpstudio: error: --train-epochs must be ≥ 0", file=sys.stderr)
+        return 2
+    if args.screenshot and _headless():
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # Keep numeric work on one thread: BLAS threads only spin on matrices this small.
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
+
+    from PySide6.QtWidgets import QApplication
+
+    from .main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("MLP Studio")
+    app.setOrganizationName("MLPStudio")
+    window = MainWindow(restore=not args.screenshot)
+    if args.theme:
+        window.apply_theme(args.theme)
+    window.resize(*args.size)
+    if args.file:
+        path = Path(args.file)
+        if not path.exists():
+            print(f"mlpstudio: error: {path}: no such file", file=sys.stderr)
+            if args.screenshot:
+                window.shutdown()
+                return 1
+        elif not window.open_path(path) and args.screenshot:
+            window.shutdown()
+            return 1
+    if args.screenshot:
+        return screenshot(window, args.screenshot, args.train_epochs, args.select)
+    window.show()
+    return app.exec()
+
+
+def screenshot(window, path: str, epochs: int = 0, select: int | None = None) -> int:
+    """Train ``epochs`` (in the worker), draw, and save the window as a PNG."""
+    window.show()
+    if epochs:
+        window.train_for(epochs)
+    if select is not None:
+        window.select_point(select)
+    window.settle()
+    ok = window.grab().save(path)
+    window.dirty = False
+    window.shutdown()
+    if not ok:
+        print(f"mlpstudio: error: could not write {path}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
