@@ -4,7 +4,7 @@ Pure numpy and the standard library; nothing here imports Qt, so the command lin
 use it on machines without a display.
 """
 
-from . import activations, boundary, datasets, gradcheck, losses, optimizers
+from . import activations, boundary, datasets, gradcheck, losses, optimizers, project
 from .network import Backward, Forward, Network
 from .training import History, Snapshot, StepInfo, Trainer, TrainingError, TrainSettings, snapshot
 
@@ -20,8 +20,10 @@ __all__ = [
     "TrainingError",
     "activations",
     "boundary",
+    "datasets",
     "gradcheck",
     "losses",
     "optimizers",
+    "project",
     "snapshot",
 ]

@@ -24,6 +24,10 @@ Array = np.ndarray
 INITS = ("uniform", "xavier", "he")
 MAX_LAYERS = 64
 MAX_UNITS = 4096
+# predict_proba works in blocks of rows whose buffers hold about this many numbers each: a
+# block's z and a stay in cache, and no full-size buffers are allocated (first touching them
+# page-faults, which costs more than the arithmetic of a 200×200 grid).
+BLOCK_ELEMENTS = 32768
 
 
 @dataclass
@@ -59,6 +63,7 @@ class Workspace:
     grads: Array
     grad_W: list[Array] = field(default_factory=list)
     grad_b: list[Array] = field(default_factory=list)
+    ones: Array | None = None  # m ones: column sums of δ as one matrix product
 
 
 def _check_sizes(sizes: object) -> list[int]:
@@ -234,7 +239,8 @@ class Network:
         """A copy computing in another float type (float32 for the boundary grid)."""
         other = self.copy()
         other.dtype = np.dtype(dtype)
-        other.params = self.params.astype(other.dtype)
+        with np.errstate(over="ignore"):  # huge float64 weights become inf in float32
+            other.params = self.params.astype(other.dtype)
         other.initial_params = self.initial_params.astype(other.dtype)
         other.weights, other.biases = other._views(other.params)
         return other
@@ -273,7 +279,19 @@ class Network:
 
     def predict_proba(self, X: Array) -> Array:
         """The output layer's activations ``a^(L)`` for every row of ``X``."""
-        return self.forward(X).output
+        X = self._as_input(X)
+        m = len(X)
+        rows = max(256, BLOCK_ELEMENTS // max(self.sizes[1:]))
+        if m <= rows:
+            return self.forward(X).output
+        out = np.empty((m, self.n_outputs), self.dtype)
+        ws = self.workspace(rows)
+        for start in range(0, m, rows):
+            stop = min(start + rows, m)
+            if stop - start < rows:
+                ws = self.workspace(stop - start)
+            out[start:stop] = self.forward_into(X[start:stop], ws)
+        return out
 
     def predict(self, X: Array) -> Array:
         """Predicted class index for every row of ``X``."""
@@ -298,6 +316,7 @@ class Network:
             grads=grads,
             grad_W=gW,
             grad_b=gb,
+            ones=np.ones(m, self.dtype),
         )
 
     def forward_into(self, X: Array, ws: Workspace) -> Array:
@@ -319,13 +338,18 @@ class Network:
         ``∂E/∂w_jk^(l) = mean_x δ_j^(l) a_k^(l-1)`` and ``∂E/∂b_j^(l) = mean_x δ_j^(l)``.
         """
         last = len(self.weights) - 1
+        ones = ws.ones
+        if ones is None or len(ones) != len(X):
+            ones = np.ones(len(X), self.dtype)
         losses.output_delta(
             self.loss, self.activations[-1], ws.z[-1], ws.a[-1], Y, ws.delta[-1], ws.tmp[-1]
         )
         for i in range(last, -1, -1):
             a_prev = X if i == 0 else ws.a[i - 1]
             np.matmul(ws.delta[i].T, a_prev, out=ws.grad_W[i])
-            np.sum(ws.delta[i], axis=0, out=ws.grad_b[i])
+            # Σ_x δ_j as ones·δ: one BLAS call (~3 µs for 1000×16), where np.sum(axis=0) runs a
+            # short inner loop per row of a narrow C-ordered array (~20 µs).
+            np.matmul(ones, ws.delta[i], out=ws.grad_b[i])
             if i > 0:
                 np.matmul(ws.delta[i], self.weights[i], out=ws.delta[i - 1])
                 g_prime = act_table.ACTIVATIONS[self.activations[i - 1]].g_prime

@@ -189,6 +189,8 @@ class Trainer:
         self._Xs = self.X.copy()
         self._Ys = self.Y.copy()
         self._order = np.arange(len(self.X))
+        self._shuffled = False  # _Xs no longer in the order of X
+        self._fresh = False  # see _forward_is_fresh
         self.position = 0
         self._spaces.clear()
 
@@ -241,6 +243,7 @@ class Trainer:
         if self.settings.optimizer == "gd":
             return  # the whole set per step: order does not matter
         self._order = self._rng.permutation(len(self.X))
+        self._shuffled = True
         np.take(self.X, self._order, axis=0, out=self._Xs)
         np.take(self.Y, self._order, axis=0, out=self._Ys)
 
@@ -252,7 +255,9 @@ class Trainer:
             self._perceptron(X, Y)
             return
         ws = self._space(stop - start)
-        net.forward_into(X, ws)
+        if not self._forward_is_fresh(stop - start):
+            net.forward_into(X, ws)
+        self._fresh = False
         net.backward_into(X, Y, ws)
         if self.settings.l2:
             # E + (λ/2) Σ w² adds λ w to every weight's gradient (biases are not penalised).
@@ -261,6 +266,20 @@ class Trainer:
         if self._any_frozen:
             self.update[self.frozen] = 0.0
         net.params += self.update
+
+    def _forward_is_fresh(self, m: int) -> bool:
+        """Whether the workspace already holds this update's forward pass.
+
+        In ``gd`` the evaluation that closed the last epoch ran forward on the same points, in
+        the same order, with the same weights: a third of an epoch's work need not be redone.
+        The weights are compared because they may have been edited between steps.
+        """
+        return (
+            self._fresh
+            and m == len(self.X)
+            and not self._shuffled
+            and np.array_equal(self.net.params, self._last_good)
+        )
 
     def _perceptron(self, X: Array, Y: Array) -> None:
         """Rosenblatt's rule, point by point: ``w ← w + η (y − a) x``, ``b ← b + η (y − a)``."""
@@ -331,6 +350,7 @@ class Trainer:
             self._diverged()
             return
         np.copyto(self._last_good, self.net.params)
+        self._fresh = True  # evaluate() left the forward pass of these weights on self.X
         self.history.append(self.epoch, metrics)
         s = self.settings
         if s.target_cost is not None and metrics[0] <= s.target_cost:
@@ -342,6 +362,9 @@ class Trainer:
 
     def _diverged(self) -> None:
         np.copyto(self.net.params, self._last_good)
+        # The failed Δθ was rolled back with the weights: show no update rather than inf/NaN.
+        self.update.fill(0.0)
+        self._fresh = False
         self.epoch = self.history.epoch[-1] if self.history.epoch else 0
         self.position = 0
         self._optimizer.reset()
@@ -383,7 +406,8 @@ class Trainer:
         with np.errstate(all="ignore"):
             out = self.net.forward_into(X, ws)
             c = losses.cost(self.net.loss, self.net.output_activation, out, Y)
-        acc = float(np.mean(self.net.classify(out) == y)) if len(y) else float("nan")
+        # count_nonzero: np.mean of a boolean array costs ~3 µs more, every epoch.
+        acc = np.count_nonzero(self.net.classify(out) == y) / len(y) if len(y) else float("nan")
         return (c if math.isfinite(c) else float("inf")), acc
 
     def evaluate(self) -> tuple[float, float, float, float]:
@@ -397,7 +421,7 @@ class Trainer:
         with np.errstate(all="ignore"):
             out = self.net.forward_into(self.X_test, self._test_ws)
             c = losses.cost(self.net.loss, self.net.output_activation, out, self.Y_test)
-        acc = float(np.mean(self.net.classify(out) == self.y_test))
+        acc = np.count_nonzero(self.net.classify(out) == self.y_test) / len(self.y_test)
         return (*train, c, acc)
 
     def reset(self) -> None:
@@ -412,6 +436,7 @@ class Trainer:
         self.stopped = None
         self.message = ""
         self.update.fill(0.0)
+        self._fresh = False
         self._optimizer.reset()
         self._rng = np.random.default_rng(self.settings.seed)
         np.copyto(self._last_good, self.net.params)
