@@ -391,7 +391,7 @@ def generate(
         feature_names=["x1", "x2"],
         generator={
             "name": name,
-            "points": points,
+            "points": len(X),  # the logic tables always have 4, whatever was asked
             "noise": noise,
             "seed": seed,
             "classes": classes,

@@ -53,7 +53,7 @@ def test_every_generator_makes_well_formed_centred_data(name: str) -> None:
     assert set(data.y.tolist()) == {0, 1}
     assert data.class_names == ["0", "1"] and data.feature_names == ["x1", "x2"]
     assert data.train_mask.dtype == np.bool_ and data.train_mask.all()
-    assert data.generator == {"name": name, "points": 150, "noise": 0.2, "seed": 3, "classes": 2}
+    assert data.generator == {"name": name, "points": n, "noise": 0.2, "seed": 3, "classes": 2}
     assert np.isfinite(data.X).all()
     if name not in LOGIC:
         assert np.all(np.abs(data.X.mean(axis=0)) < 0.5)
