@@ -65,3 +65,27 @@ def sign_color(value: float) -> QColor:
 def theme(name: str) -> dict[str, str]:
     """Colours of the ``light`` or ``dark`` theme."""
     return THEMES.get(name, THEMES["light"])
+
+
+def region_rgb(n: int, name: str, strength: float = 0.5) -> np.ndarray:
+    """Class colours mixed toward the ``name`` theme's background, ``(n, 3)`` float in 0..1.
+
+    Regions of the plane are painted with these tints rather than the full class colours, so
+    points drawn in the full colours stay visible on top of their own class's region.
+    """
+    bg = np.asarray(QColor(theme(name)["background"]).getRgbF()[:3], dtype=np.float32)
+    return bg + np.float32(strength) * (class_rgb(n) - bg)
+
+
+def diverging_lut(name: str, n: int = 256, strength: float = 1.0) -> np.ndarray:
+    """A lookup table ``(n, 3)`` uint8: negative red, zero the theme background, positive blue.
+
+    The ends match :func:`sign_color` (``strength`` < 1 stops short of them, so points drawn on
+    top stay visible), and a unit's activation map reads like the signs of weights.
+    """
+    neg = np.asarray(QColor(NEGATIVE_HEX).getRgbF()[:3])
+    mid = np.asarray(QColor(theme(name)["background"]).getRgbF()[:3])
+    pos = np.asarray(QColor(POSITIVE_HEX).getRgbF()[:3])
+    t = np.linspace(-1.0, 1.0, n)[:, None] * strength
+    rgb = np.where(t < 0, mid + (-t) * (neg - mid), mid + t * (pos - mid))
+    return np.round(rgb * 255).astype(np.uint8)
