@@ -67,8 +67,15 @@ def run(argv: list[str] | None = None) -> int:
     if args.train_epochs < 0:
         print("mlpstudio: error: --train-epochs must be ≥ 0", file=sys.stderr)
         return 2
-    if args.screenshot and _headless():
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if _headless() and not os.environ.get("QT_QPA_PLATFORM"):
+        if not args.screenshot:
+            print(
+                "mlpstudio: error: no display to open the window on (DISPLAY is not set); "
+                "use --screenshot to render offscreen, or a subcommand (mlpstudio --help)",
+                file=sys.stderr,
+            )
+            return 1
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     # Keep numeric work on one thread: BLAS threads only spin on matrices this small.
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")

@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self.worker.failed.connect(self._on_failed)
         self.worker.synced.connect(self._on_synced)
         self._sync_token = 0
+        self._shut_down = False
         self._synced_token = -1
 
         self._build_widgets()
@@ -478,8 +479,8 @@ class MainWindow(QMainWindow):
 
     def _on_snapshot(self, snap: Snapshot, rate: float) -> None:
         """Keep the latest snapshot; the display timer draws it."""
-        if self.net is None or tuple(self.net.sizes) != snap.sizes:
-            return  # a snapshot of a network that has just been replaced
+        if self._shut_down or self.net is None or tuple(self.net.sizes) != snap.sizes:
+            return  # after closing, or a snapshot of a network that has just been replaced
         if snap.history_start == 0 or snap.history_start < len(self.history) - len(snap.history):
             self.history = snap.history.copy()
             self._history_reset = True
@@ -921,5 +922,6 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop the display timer and the training thread (safe to call twice)."""
+        self._shut_down = True
         self._timer.stop()
         self.worker_thread.stop()

@@ -1,0 +1,259 @@
+"""The main window driven through its real widgets, with the worker thread running."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from mlpstudio.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot):
+    w = MainWindow(restore=False)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    assert w.settle()
+    yield w
+    w.dirty = False
+    w.shutdown()
+
+
+def trainer(w: MainWindow):
+    """The worker's trainer, read after settle() (the worker is idle then)."""
+    return w.worker._trainer
+
+
+def test_opens_with_xor_and_a_2_4_1_sigmoid_network(window):
+    assert window.net.sizes == [2, 4, 1]
+    assert window.net.activations == ["sigmoid", "sigmoid"]
+    assert window.dataset.generator["name"].startswith("xor")
+    assert window.snapshot.epoch == 0
+    assert "Space" in window.message.text()
+
+
+def test_a_step_of_one_epoch_advances_exactly_one(window):
+    window.training_panel.step_unit.setCurrentText("epoch")
+    window.step()
+    assert window.settle()
+    assert window.snapshot.epoch == 1
+    assert window.history.epoch == [0, 1]
+    window.training_panel.step.click()
+    assert window.settle()
+    assert window.snapshot.epoch == 2
+
+
+def test_step_of_one_point_moves_within_the_epoch(window):
+    window.training_panel.optimizer.setCurrentText("sgd")
+    window.training_panel.step_unit.setCurrentText("point")
+    before = window.net.params.copy()
+    window.step()
+    assert window.settle()
+    assert window.snapshot.epoch == 0
+    assert window.snapshot.position == 1
+    assert not np.array_equal(window.net.params, before)
+
+
+def test_play_then_pause(window, qtbot):
+    window.act_play.trigger()
+    assert window.running
+    qtbot.waitUntil(lambda: window.snapshot.epoch > 20, timeout=20_000)
+    window.act_play.trigger()
+    assert not window.running
+    assert window.settle()
+    stopped_at = window.snapshot.epoch
+    assert window.settle()
+    assert window.snapshot.epoch == stopped_at
+    assert window.training_panel.play.text() == "Play"
+
+
+def test_reset_restores_the_initial_weights_exactly(window):
+    initial = window.net.initial_params.copy()
+    window.train_for(50)
+    assert not np.array_equal(window.net.params, initial)
+    window.act_reset.trigger()
+    assert window.settle()
+    assert np.array_equal(window.net.params, initial)
+    assert window.snapshot.epoch == 0
+    assert window.cost_plot.data()["epoch"].tolist() == [0]
+
+
+def test_new_seed_draws_other_weights(window):
+    initial = window.net.initial_params.copy()
+    window.training_panel.new_seed.click()
+    assert window.settle()
+    assert window.training_panel.seed.value() == 1
+    assert not np.array_equal(window.net.params, initial)
+    assert np.array_equal(window.net.params, trainer(window).net.initial_params)
+
+
+def test_learning_rate_change_while_training_applies_without_reset(window, qtbot):
+    window.set_playing(True)
+    qtbot.waitUntil(lambda: window.snapshot.epoch > 5, timeout=20_000)
+    window.training_panel.learning_rate.setValue(0.125)
+    window.set_playing(False)
+    assert window.settle()
+    t = trainer(window)
+    assert t.settings.learning_rate == 0.125
+    assert t.epoch > 5  # not reset
+
+
+def test_boundary_changes_as_the_network_learns(window):
+    before = window.data_plot.boundary_rgb().copy()
+    window.train_for(300)
+    after = window.data_plot.boundary_rgb()
+    assert before.shape == after.shape
+    assert np.abs(after.astype(int) - before.astype(int)).mean() > 1.0
+    assert window.snapshot.metrics[0] < window.history.train_cost[0]
+
+
+def test_target_cost_stops_training_and_says_so(window, qtbot):
+    window.training_panel.use_target.setChecked(True)
+    window.training_panel.target.setValue(0.2)
+    window.set_playing(True)
+    qtbot.waitUntil(lambda: not window.running, timeout=30_000)
+    assert "target reached" in window.message.text().lower()
+    assert window.snapshot.metrics[0] <= 0.2
+
+
+def test_divergence_stops_with_a_plain_message_and_keeps_good_weights(window, qtbot):
+    window.network_panel._rows[0].activation.setCurrentText("relu")
+    window.network_panel.output_activation.setCurrentText("linear")
+    window.training_panel.learning_rate.setValue(100.0)
+    window.set_playing(True)
+    qtbot.waitUntil(lambda: not window.running, timeout=30_000)
+    assert "learning rate" in window.message.text()
+    assert np.isfinite(window.net.params).all()
+
+
+def test_changing_the_shape_rebuilds_network_and_diagram(window):
+    window.network_panel.add_layer.click()
+    assert window.settle()
+    assert window.net.sizes == [2, 4, 4, 1]
+    assert window.snapshot.sizes == (2, 4, 4, 1)
+    window.network_panel._rows[1].width.setValue(6)
+    window.network_panel.single_output.setChecked(False)
+    assert window.settle()
+    assert window.net.sizes == [2, 4, 6, 2]
+
+
+def test_more_classes_widen_the_output(window):
+    window.data_panel.generator.setCurrentText("blobs")
+    window.data_panel.classes.setValue(4)
+    assert window.settle()
+    assert window.dataset.n_classes == 4
+    assert window.net.sizes[-1] == 4
+
+
+def test_save_and_open_round_trip_through_the_dialogs(window, tmp_path, monkeypatch, qtbot):
+    window.train_for(25)
+    path = tmp_path / "run.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    assert window.save_as()
+    assert path.exists() and not window.dirty
+    saved = window.net.params.copy()
+    doc = json.loads(path.read_text())
+    assert doc["format"] == "mlpstudio-project"
+
+    window.act_reset.trigger()
+    assert window.settle()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    window.act_open.trigger()
+    assert window.settle()
+    assert np.array_equal(window.net.params, saved)
+    assert window.snapshot.epoch == 25
+    assert window.project_path == path
+    assert str(path.resolve()) in window.recent_files()
+
+
+def test_a_bad_file_shows_the_error_and_keeps_everything(window, tmp_path, monkeypatch):
+    window.train_for(10)
+    params = window.net.params.copy()
+    points = window.dataset.X.copy()
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "mlpstudio-project", "version": 1, "network": {"sizes": [2')
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    assert not window.open_path(bad)
+    assert len(shown) == 1 and "bad.json" in shown[0]
+    assert window.settle()
+    assert np.array_equal(window.net.params, params)
+    assert np.array_equal(window.dataset.X, points)
+    assert window.snapshot.epoch == 10
+
+
+def test_open_a_csv(window, tmp_path, monkeypatch):
+    csv = tmp_path / "pts.csv"
+    csv.write_text("a,b,label\n0,0,no\n1,1,no\n0,1,yes\n1,0,yes\n0.1,0.9,yes\n0.9,0.1,yes\n")
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    assert window.open_path(csv)
+    assert window.settle()
+    assert window.raw.n_points == 6
+    assert window.raw.class_names == ["no", "yes"]
+
+
+def test_unsaved_work_prompts_and_cancel_keeps_the_window(window, monkeypatch):
+    window.train_for(5)
+    assert window.dirty
+    asked = []
+
+    def cancel(*a, **k):
+        asked.append(True)
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "question", cancel)
+    window.new_project()
+    assert asked
+    assert window.snapshot.epoch == 5
+
+
+def test_export_plots(window, tmp_path, monkeypatch):
+    png = tmp_path / "b.png"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(png), ""))
+    window.export_boundary()
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg = tmp_path / "c.svg"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(svg), ""))
+    window.export_cost()
+    assert "<svg" in svg.read_text()
+
+
+def test_closing_while_training_stops_the_thread(qtbot):
+    w = MainWindow(restore=False)
+    qtbot.addWidget(w)
+    w.show()
+    w.set_playing(True)
+    qtbot.waitUntil(lambda: w.snapshot is not None and w.snapshot.epoch > 3, timeout=20_000)
+    w.dirty = False
+    w.close()
+    assert w.worker_thread.thread.isFinished()
+
+
+def test_layout_and_theme_are_remembered(qtbot):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    w.act_dark.trigger()
+    w.docks["cost"].hide()
+    w.dirty = False
+    w.close()
+    w2 = MainWindow()
+    qtbot.addWidget(w2)
+    assert w2.act_dark.isChecked()
+    assert w2.docks["cost"].isHidden()
+    w2.dirty = False
+    w2.close()
+
+
+def test_screenshot_command_writes_a_png(tmp_path, qtbot):
+    from mlpstudio.ui.app import run
+
+    out = tmp_path / "shot.png"
+    assert run(["--screenshot", str(out), "--train-epochs", "20", "--size", "900x600"]) == 0
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
