@@ -52,7 +52,17 @@ def parser() -> argparse.ArgumentParser:
         "--select",
         type=int,
         metavar="I",
-        help="with --screenshot: select data point I in the diagram",
+        help="select data point I (followed through the diagram and the inspector)",
+    )
+    p.add_argument("--lesson", metavar="SLUG", help="open a built-in lesson, e.g. xor-by-hand")
+    p.add_argument("--presenter", action="store_true", help="start in presenter mode (F11)")
+    p.add_argument(
+        "--show",
+        choices=("training", "network", "data", "lesson", "cost", "inspector"),
+        help="bring this panel to the front",
+    )
+    p.add_argument(
+        "--stage", type=int, default=0, metavar="N", help="step the inspector N stages forward"
     )
     return p
 
@@ -101,19 +111,32 @@ def run(argv: list[str] | None = None) -> int:
         elif not window.open_path(path) and args.screenshot:
             window.shutdown()
             return 1
-    if args.screenshot:
-        return screenshot(window, args.screenshot, args.train_epochs, args.select)
+    if args.lesson:
+        try:
+            window.open_lesson(args.lesson)
+        except KeyError as e:
+            print(f"mlpstudio: error: {e.args[0]}", file=sys.stderr)
+            window.shutdown()
+            return 2
     window.show()
+    if args.screenshot and args.train_epochs:
+        window.train_for(args.train_epochs)
+    if args.select is not None:
+        window.select_point(args.select)
+    if args.show:
+        window.docks[args.show].show()
+        window.docks[args.show].raise_()
+    for _ in range(args.stage):
+        window.inspector.next_stage()
+    if args.presenter:
+        window.set_presenter(True)
+    if args.screenshot:
+        return screenshot(window, args.screenshot)
     return app.exec()
 
 
-def screenshot(window, path: str, epochs: int = 0, select: int | None = None) -> int:
-    """Train ``epochs`` (in the worker), draw, and save the window as a PNG."""
-    window.show()
-    if epochs:
-        window.train_for(epochs)
-    if select is not None:
-        window.select_point(select)
+def screenshot(window, path: str) -> int:
+    """Draw the window's current state and save it as a PNG, then close it."""
     window.settle()
     ok = window.grab().save(path)
     window.dirty = False

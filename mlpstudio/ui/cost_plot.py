@@ -34,6 +34,8 @@ class _Panel:
         self.plot = self.widget.getPlotItem()
         self.plot.setMenuEnabled(False)
         self.plot.showGrid(x=True, y=True, alpha=0.25)
+        # Epochs start at 0; a fresh run with one row would otherwise centre a range on it.
+        self.plot.setLimits(xMin=0, minXRange=10)
         self.y_label = y_label
         self.train = pg.PlotDataItem(name="training", connect="finite")
         self.test = pg.PlotDataItem(name="test", connect="finite")

@@ -25,14 +25,25 @@ from PySide6.QtWidgets import (
     QStyle,
 )
 
-from mlpstudio.core import History, Network, Trainer, TrainingError, TrainSettings, datasets
+from mlpstudio.core import (
+    History,
+    Network,
+    Trainer,
+    TrainingError,
+    TrainSettings,
+    datasets,
+    lessons,
+)
 from mlpstudio.core import boundary as core_boundary
 from mlpstudio.core import project as core_project
 from mlpstudio.core.training import Snapshot
+from mlpstudio.resources_path import example
 
 from . import theme as ui_theme
 from .cost_plot import CostPlot
 from .data_plot import DataPlot
+from .inspector import Inspector
+from .lesson_panel import LessonPanel
 from .network_view import NetworkView
 from .panels import DataPanel, DataSpec, NetworkPanel, NetworkSpec, TrainingPanel
 from .worker import WorkerThread
@@ -84,6 +95,8 @@ class MainWindow(QMainWindow):
         self.worker.synced.connect(self._on_synced)
         self._sync_token = 0
         self._shut_down = False
+        self.presenting = False
+        self.lesson: lessons.Lesson | None = None
         self._synced_token = -1
 
         self._build_widgets()
@@ -107,6 +120,8 @@ class MainWindow(QMainWindow):
         self.data_plot = DataPlot()
         self.network_view = NetworkView()
         self.cost_plot = CostPlot()
+        self.inspector = Inspector()
+        self.lesson_panel = LessonPanel()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.data_plot)
         self.splitter.addWidget(self.network_view)
@@ -123,11 +138,13 @@ class MainWindow(QMainWindow):
             ("training", "Training", self.training_panel, left),
             ("network", "Network", self.network_panel, left),
             ("data", "Data", self.data_panel, left),
+            ("lesson", "Lessons", self.lesson_panel, left),
             ("cost", "Cost", self.cost_plot, Qt.DockWidgetArea.BottomDockWidgetArea),
+            ("inspector", "Inspector", self.inspector, Qt.DockWidgetArea.BottomDockWidgetArea),
         ):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"dock-{key}")
-            if key == "cost":
+            if key in ("cost", "inspector", "lesson"):
                 dock.setWidget(widget)
             else:
                 scroll = QScrollArea()
@@ -139,7 +156,10 @@ class MainWindow(QMainWindow):
             self.docks[key] = dock
         self.tabifyDockWidget(self.docks["training"], self.docks["network"])
         self.tabifyDockWidget(self.docks["network"], self.docks["data"])
+        self.tabifyDockWidget(self.docks["data"], self.docks["lesson"])
+        self.tabifyDockWidget(self.docks["cost"], self.docks["inspector"])
         self.docks["training"].raise_()
+        self.docks["cost"].raise_()
         self.resizeDocks([self.docks["training"]], [330], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["cost"]], [230], Qt.Orientation.Vertical)
 
@@ -233,6 +253,22 @@ class MainWindow(QMainWindow):
         self.act_log = a("&Log-scale cost", self._toggle_log, None, None, "Logarithmic cost axis")
         self.act_log.setCheckable(True)
         self.act_about = a("&About MLP Studio", self._about, None, None, "About")
+        self.act_back = a(
+            "Previous stage",
+            self.back,
+            Qt.Key.Key_Left,
+            None,
+            "In the inspector: the previous stage (←)",
+        )
+        self.act_presenter = a(
+            "&Presenter mode",
+            self.set_presenter,
+            Qt.Key.Key_F11,
+            None,
+            "Large, high-contrast view for a projector (F11)",
+        )
+        self.act_presenter.setCheckable(True)
+        self.act_start = a("&Start page", self.show_start_page, None, None, "Lessons and examples")
 
         bar = self.menuBar()
         m = bar.addMenu("&File")
@@ -249,8 +285,15 @@ class MainWindow(QMainWindow):
         m = bar.addMenu("&Train")
         for act in (self.act_play, self.act_step, self.act_reset, self.act_new_seed):
             m.addAction(act)
+        m = bar.addMenu("&Lessons")
+        for lesson in lessons.LESSONS:
+            act = m.addAction(f"{lesson.number}. {lesson.title}")
+            act.setToolTip(lesson.goal or lesson.title)
+            act.triggered.connect(lambda _=False, s=lesson.slug: self.open_lesson(s))
+        m.addSeparator()
+        m.addAction(self.act_start)
         m = bar.addMenu("&View")
-        for act in (self.act_dark, self.act_hard, self.act_log, self.act_batch):
+        for act in (self.act_presenter, self.act_dark, self.act_hard, self.act_log, self.act_batch):
             m.addAction(act)
         m.addSeparator()
         for dock in self.docks.values():
@@ -304,6 +347,13 @@ class MainWindow(QMainWindow):
         self.network_view.weightEdited.connect(self._weight_edited)
         self.network_view.freezeToggled.connect(self._freeze_toggled)
         self.network_view.unitClicked.connect(self._unit_clicked)
+        self.inspector.highlightRequested.connect(self.network_view.highlight)
+        self.inspector.appliedUpdate.connect(self._inspector_applied)
+        self.docks["inspector"].visibilityChanged.connect(self._inspector_shown)
+        self.lesson_panel.openLesson.connect(self.open_lesson)
+        self.lesson_panel.openExample.connect(self.open_example)
+        self.lesson_panel.checkRequested.connect(self.check_lesson)
+        self.lesson_panel.solutionRequested.connect(self.show_solution)
 
     # ---- state changes -------------------------------------------------------------------
 
@@ -387,6 +437,7 @@ class MainWindow(QMainWindow):
             trainer.history = history.copy()
             trainer.epoch = epoch
         self.net = net.copy()
+        self.snapshot = None  # the old network's; the new one's follows from the worker
         self.frozen = np.zeros(net.n_params, dtype=bool)
         self.history = trainer.history.copy()
         self._history_reset = True
@@ -464,7 +515,20 @@ class MainWindow(QMainWindow):
         self.set_playing(not self.running)
 
     def step(self) -> None:
+        """→: the inspector's next stage when it has the focus, else one training step."""
+        if self._inspector_has_focus():
+            self.inspector.next_stage()
+            return
         self._step_unit(self.training_panel.step_unit.currentText())
+
+    def back(self) -> None:
+        """←: the inspector's previous stage."""
+        if self.docks["inspector"].isVisible():
+            self.inspector.prev_stage()
+
+    def _inspector_has_focus(self) -> bool:
+        focus = QApplication.focusWidget()
+        return focus is not None and self.docks["inspector"].isAncestorOf(focus)
 
     def _step_unit(self, unit: str) -> None:
         self.set_playing(False)
@@ -555,6 +619,9 @@ class MainWindow(QMainWindow):
             self.cost_plot.append(self._pending_rows)
         self._pending_rows = History()
         self._draw_network(snap.update)
+        if not self.running:
+            self._update_inspector()
+            self.check_lesson()
         self._update_status()
         self._set_title()
 
@@ -605,6 +672,7 @@ class MainWindow(QMainWindow):
             )
         else:
             self.network_view.set_selection(None, None)
+        self._update_inspector()
 
     def _toggle_batch(self, on: bool) -> None:
         self.whole_batch = on
@@ -678,6 +746,120 @@ class MainWindow(QMainWindow):
             "Space trains, → steps, R resets. Click a point to follow it through the network.",
         )
 
+    # ---- inspector, lessons, presenter -------------------------------------------------
+
+    def _inspector_shown(self, visible: bool) -> None:
+        if visible:
+            self._update_inspector()
+
+    def _update_inspector(self) -> None:
+        """Give the inspector the selected point (or the batch) and the current weights."""
+        ds, net = self.dataset, self.net
+        if ds is None or net is None or not self.docks["inspector"].isVisible():
+            return
+        if self.whole_batch:
+            X, y, label = ds.X_train, ds.y_train, "the whole training batch"
+        elif self.selected is not None and self.selected < ds.n_points:
+            i = self.selected
+            X, y = ds.X[i : i + 1], ds.y[i : i + 1]
+            coords = ", ".join(f"{v:.3g}" for v in X[0])
+            label = f"point {i}: x = ({coords}), class {ds.class_names[y[0]]}"
+        else:
+            self.inspector.clear()
+            return
+        lr = self.training_panel.learning_rate.value()
+        self.inspector.set_problem(net, X, net.encode(y, ds.n_classes), lr, label)
+
+    def _inspector_applied(self, params: np.ndarray) -> None:
+        if self.net is None:
+            return
+        self.net.set_params(params)
+        self.worker.set_params(params)
+        self._draw_network()
+        self._set_dirty(True)
+        self.say("Applied the inspector's step: w ← w − η ∂E/∂w.")
+
+    def open_lesson(self, slug: str, variant: str = "") -> bool:
+        """Open a built-in lesson (a project plus a text) and show its panel."""
+        if not self.maybe_save():
+            return False
+        lesson = lessons.get(slug)
+        try:
+            proj = lessons.load_lesson(slug, variant or None)
+        except (core_project.ProjectError, KeyError, ValueError) as e:
+            QMessageBox.critical(self, "Cannot open lesson", str(e))
+            return False
+        self._apply_project(proj, f"Lesson {lesson.number}")
+        self.project_path = None
+        self.lesson = lesson
+        self._set_dirty(False)
+        self.lesson_panel.show_lesson(lesson, variant)
+        self.docks["lesson"].show()
+        self.docks["lesson"].raise_()
+        self.check_lesson()
+        return True
+
+    def open_example(self, name: str) -> bool:
+        """Open a shipped example project (saving it asks for a new name)."""
+        if not self.maybe_save():
+            return False
+        try:
+            proj = core_project.load(example(name))
+        except core_project.ProjectError as e:
+            QMessageBox.critical(self, "Cannot open example", str(e))
+            return False
+        self._apply_project(proj, name)
+        self.project_path = None
+        self.lesson = None
+        self._set_dirty(False)
+        return True
+
+    def check_lesson(self) -> lessons.LessonCheck | None:
+        """Run the open lesson's check on the current weights and show the verdict."""
+        lesson = self.lesson
+        if lesson is None or lesson.check is None or self.net is None or self.dataset is None:
+            return None
+        result = lesson.check(self.net.copy(), self.dataset)
+        self.lesson_panel.show_check(result)
+        return result
+
+    def show_solution(self) -> None:
+        """Set weights that solve the open lesson (lesson 3: XOR from AND, OR and NOT)."""
+        lesson = self.lesson
+        if lesson is None or lesson.solution is None or self.net is None:
+            return
+        self.set_playing(False)
+        solved = self.net.copy()
+        lesson.solution(solved)
+        self.net.set_params(solved.params)
+        self.worker.set_params(solved.params)
+        self._draw_network()
+        self.check_lesson()
+
+    def show_start_page(self) -> None:
+        self.lesson_panel.show_start()
+        self.docks["lesson"].show()
+        self.docks["lesson"].raise_()
+
+    def set_presenter(self, on: bool) -> None:
+        """Projector mode: big fonts, thick lines, only the plot, the diagram and the cost."""
+        app = QApplication.instance()
+        if on == self.presenting:
+            return
+        self.presenting = on
+        self.act_presenter.setChecked(on)
+        if on:
+            self._normal_state = self.saveState()
+            self._normal_font = app.font()
+            for key, dock in self.docks.items():
+                dock.setVisible(key == "cost")
+            ui_theme.set_base_font(app, max(16.0, self._normal_font.pointSizeF() * 1.6))
+        else:
+            app.setFont(self._normal_font)
+            self.restoreState(self._normal_state)
+        for widget in (self.data_plot, self.network_view, self.cost_plot, self.inspector):
+            widget.set_presenter(on)
+
     # ---- files ------------------------------------------------------------------------------
 
     def _set_dirty(self, dirty: bool) -> None:
@@ -745,7 +927,13 @@ class MainWindow(QMainWindow):
         self.say(f"Opened {path.name}: {ds.n_points} points, {ds.n_classes} classes.")
 
     def _open_project(self, path: Path) -> None:
-        proj = core_project.load(path)
+        self._apply_project(core_project.load(path), path.name)
+        self.project_path = path
+        self._set_dirty(False)
+        self.lesson = None
+
+    def _apply_project(self, proj: core_project.Project, name: str) -> None:
+        """Show a loaded project: panels, data, network, history (validated already)."""
         self.set_playing(False)
         net = proj.network
         hidden = list(zip(net.sizes[1:-1], net.activations[:-1], strict=True))
@@ -779,21 +967,26 @@ class MainWindow(QMainWindow):
                 )
                 self.data_panel.set_source("")
             else:
-                self.data_panel.set_source(f"From {path.name}")
+                self.data_panel.set_source(f"From {name}")
         else:
             self.raw = self._model_only_data(net)
-            self.data_panel.set_source(f"{path.name} has no data: showing XOR points")
+            self.data_panel.set_source(f"{name} has no data: showing points labelled by the model")
+        std = proj.standardisation if proj.dataset is not None else None
         self.data_panel.standardise.blockSignals(True)
-        self.data_panel.standardise.setChecked(False)
+        self.data_panel.standardise.setChecked(std is not None)
         self.data_panel.standardise.blockSignals(False)
         self.dataset = self.raw
-        self.standardisation = proj.standardisation
+        if std is not None:
+            # The network was trained on standardised features: show it the same numbers.
+            self.dataset = self.raw.copy()
+            self.dataset.X = datasets.standardise(
+                self.raw.X, np.asarray(std["mean"]), np.asarray(std["std"])
+            )[0]
+        self.standardisation = std
         self.data_plot.set_dataset(self.dataset)
         self.network_view.set_plane(*self.data_plot.view_range())
         self._rebuild_network(net, proj.history, proj.epoch)
-        self.project_path = path
-        self._set_dirty(False)
-        self.say(f"Opened {path.name}: {net.describe()}, epoch {proj.epoch}.")
+        self.say(f"Opened {name}: {net.describe()}, epoch {proj.epoch}.")
 
     @staticmethod
     def _model_only_data(net: Network) -> datasets.Dataset:
@@ -809,7 +1002,10 @@ class MainWindow(QMainWindow):
         """The project as it stands (weights from the latest snapshot)."""
         assert self.net is not None
         settings = TrainSettings.from_dict(self.training_panel.settings())
-        epoch = self.snapshot.epoch if self.snapshot is not None else 0
+        if self.snapshot is not None:
+            epoch = self.snapshot.epoch
+        else:
+            epoch = self.history.epoch[-1] if self.history.epoch else 0
         return core_project.Project(
             network=self.net.copy(),
             dataset=self.raw,

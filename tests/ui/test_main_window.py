@@ -257,3 +257,92 @@ def test_screenshot_command_writes_a_png(tmp_path, qtbot):
     out = tmp_path / "shot.png"
     assert run(["--screenshot", str(out), "--train-epochs", "20", "--size", "900x600"]) == 0
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_lessons_menu_lists_every_lesson(window):
+    from mlpstudio.core import lessons
+
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Lessons")
+    titles = [a.text() for a in menu.actions() if a.text()]
+    for lesson in lessons.LESSONS:
+        assert f"{lesson.number}. {lesson.title}" in titles
+
+
+def test_lesson_3_xor_by_hand_check_and_solution(window):
+    assert window.open_lesson("xor-by-hand")
+    assert window.net.sizes == [2, 2, 1]
+    assert window.net.activations == ["step", "step"]
+    assert not window.check_lesson().passed
+    window.lesson_panel.solution.click()
+    assert window.settle()
+    result = window.check_lesson()
+    assert result.passed
+    assert "✔" in window.lesson_panel.status.text()
+    # The worker got the solved weights too.
+    assert np.array_equal(trainer(window).net.params, window.net.params)
+
+
+def test_lesson_4_is_learned_by_training(window):
+    assert window.open_lesson("xor-learned")
+    window.train_for(3000)
+    assert window.check_lesson().passed
+
+
+def test_start_page_opens_an_example(window):
+    window.show_start_page()
+    assert window.lesson_panel.pages.currentIndex() == 0
+    assert window.open_example("spiral-3class")
+    assert window.settle()
+    assert window.net.sizes[-1] == 3
+    assert window.project_path is None
+    assert window.snapshot.epoch > 0
+
+
+def test_inspector_follows_the_selected_point_and_applies_a_step(window):
+    window.docks["inspector"].show()
+    window.docks["inspector"].raise_()
+    window.select_point(2)
+    assert window.settle()
+    stepper = window.inspector.stepper()
+    assert stepper is not None
+    fw = window.net.forward(window.dataset.X[2:3])
+    assert np.array_equal(stepper.stages[1].values, fw.a[1])
+    window.inspector.apply_step()
+    assert window.settle()
+    assert np.array_equal(trainer(window).net.params, stepper.new_params)
+    assert np.array_equal(window.net.params, stepper.new_params)
+
+
+def test_right_arrow_steps_the_inspector_when_it_has_focus(window):
+    window.docks["inspector"].show()
+    window.docks["inspector"].raise_()
+    window.select_point(0)
+    window.inspector.setFocus()
+    window.inspector.focusWidget()
+    start = window.inspector.stage_index()
+    window.inspector.next_stage()
+    assert window.inspector.stage_index() == start + 1
+    window.back()
+    assert window.inspector.stage_index() == start
+
+
+def test_presenter_mode_hides_panels_and_restores_them(window):
+    window.act_presenter.trigger()
+    assert window.presenting
+    assert window.docks["training"].isHidden()
+    assert not window.docks["cost"].isHidden()
+    assert not window.data_plot.isHidden() and not window.network_view.isHidden()
+    window.step()  # the keys keep working
+    assert window.settle()
+    assert window.snapshot.epoch == 1
+    window.act_presenter.trigger()
+    assert not window.presenting
+    assert not window.docks["training"].isHidden()
+
+
+def test_whole_batch_selection_feeds_the_diagram(window):
+    window.act_batch.trigger()
+    assert window.whole_batch
+    values = window.network_view.shown_values(0, 0)
+    fw = window.net.forward(window.dataset.X_train)
+    assert values["a"] == pytest.approx(float(fw.a[1][:, 0].mean()), rel=1e-6)
