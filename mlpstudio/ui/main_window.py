@@ -144,7 +144,7 @@ class MainWindow(QMainWindow):
         ):
             dock = QDockWidget(title, self)
             dock.setObjectName(f"dock-{key}")
-            if key in ("cost", "inspector", "lesson"):
+            if key == "cost":
                 dock.setWidget(widget)
             else:
                 scroll = QScrollArea()
@@ -322,7 +322,7 @@ class MainWindow(QMainWindow):
         ):
             label = QLabel()
             label.setToolTip(tip)
-            label.setMinimumWidth(90)
+            label.setMinimumWidth(150 if key in ("train", "test") else 90)
             bar.addPermanentWidget(label)
             self.status_labels[key] = label
         hint = QLabel("Space: train · →: step · R: reset")
@@ -641,11 +641,11 @@ class MainWindow(QMainWindow):
         tc, ta, vc, va = snap.metrics
         lab = self.status_labels
         lab["epoch"].setText(f"Epoch {snap.epoch:,}")
-        lab["train"].setText(f"Train: cost {tc:.4g}, {ta:.0%}")
+        lab["train"].setText(f"Train: cost {tc:.3g}, {ta:.0%}")
         if math.isnan(vc):
             lab["test"].setText("Test: none")
         else:
-            lab["test"].setText(f"Test: cost {vc:.4g}, {va:.0%}")
+            lab["test"].setText(f"Test: cost {vc:.3g}, {va:.0%}")
         lab["rate"].setText(f"{self.rate:,.0f} epochs/s" if self.running else "paused")
 
     def say(self, text: str) -> None:
@@ -750,6 +750,10 @@ class MainWindow(QMainWindow):
 
     def _inspector_shown(self, visible: bool) -> None:
         if visible:
+            # The formulas need room: give the bottom area more height while it is shown.
+            dock = self.docks["inspector"]
+            if dock.height() < 420 and self.height() > 700:
+                self.resizeDocks([dock], [min(460, self.height() // 2)], Qt.Orientation.Vertical)
             self._update_inspector()
 
     def _update_inspector(self) -> None:
