@@ -16,7 +16,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKe
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -35,9 +34,7 @@ from mlpstudio.core import (
     lessons,
 )
 from mlpstudio.core import boundary as core_boundary
-from mlpstudio.core import project as core_project
 from mlpstudio.core.training import Snapshot
-from mlpstudio.resources_path import example
 
 from . import theme as ui_theme
 from .cost_plot import CostPlot
@@ -46,11 +43,11 @@ from .inspector import Inspector
 from .lesson_panel import LessonPanel
 from .network_view import NetworkView
 from .panels import DataPanel, DataSpec, NetworkPanel, NetworkSpec, TrainingPanel
+from .project_files import ProjectFiles
+from .teaching import Teaching
 from .worker import WorkerThread
 
 REPAINT_MS = 30
-MAX_RECENT = 8
-FILE_FILTER = "MLP Studio projects (*.json);;CSV data (*.csv);;All files (*)"
 
 
 def app_settings() -> QSettings:
@@ -60,7 +57,7 @@ def app_settings() -> QSettings:
     )
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ProjectFiles, Teaching, QMainWindow):
     """MLP Studio's window. ``restore=False`` ignores the remembered layout (tests, screenshots)."""
 
     def __init__(self, restore: bool = True) -> None:
@@ -745,350 +742,6 @@ class MainWindow(QMainWindow):
             "MLP Studio: a lab for multilayer perceptrons and back-propagation.\n\n"
             "Space trains, → steps, R resets. Click a point to follow it through the network.",
         )
-
-    # ---- inspector, lessons, presenter -------------------------------------------------
-
-    def _inspector_shown(self, visible: bool) -> None:
-        if visible:
-            # The formulas need room: give the bottom area more height while it is shown.
-            dock = self.docks["inspector"]
-            if dock.height() < 420 and self.height() > 700:
-                self.resizeDocks([dock], [min(460, self.height() // 2)], Qt.Orientation.Vertical)
-            self._update_inspector()
-
-    def _update_inspector(self) -> None:
-        """Give the inspector the selected point (or the batch) and the current weights."""
-        ds, net = self.dataset, self.net
-        if ds is None or net is None or not self.docks["inspector"].isVisible():
-            return
-        if self.whole_batch:
-            X, y, label = ds.X_train, ds.y_train, "the whole training batch"
-        elif self.selected is not None and self.selected < ds.n_points:
-            i = self.selected
-            X, y = ds.X[i : i + 1], ds.y[i : i + 1]
-            coords = ", ".join(f"{v:.3g}" for v in X[0])
-            label = f"point {i}: x = ({coords}), class {ds.class_names[y[0]]}"
-        else:
-            self.inspector.clear()
-            return
-        lr = self.training_panel.learning_rate.value()
-        self.inspector.set_problem(net, X, net.encode(y, ds.n_classes), lr, label)
-
-    def _inspector_applied(self, params: np.ndarray) -> None:
-        if self.net is None:
-            return
-        self.net.set_params(params)
-        self.worker.set_params(params)
-        self._draw_network()
-        self._set_dirty(True)
-        self.say("Applied the inspector's step: w ← w − η ∂E/∂w.")
-
-    def open_lesson(self, slug: str, variant: str = "") -> bool:
-        """Open a built-in lesson (a project plus a text) and show its panel."""
-        if not self.maybe_save():
-            return False
-        lesson = lessons.get(slug)
-        try:
-            proj = lessons.load_lesson(slug, variant or None)
-        except (core_project.ProjectError, KeyError, ValueError) as e:
-            QMessageBox.critical(self, "Cannot open lesson", str(e))
-            return False
-        self._apply_project(proj, f"Lesson {lesson.number}")
-        self.project_path = None
-        self.lesson = lesson
-        self._set_dirty(False)
-        self.lesson_panel.show_lesson(lesson, variant)
-        self.docks["lesson"].show()
-        self.docks["lesson"].raise_()
-        self.check_lesson()
-        return True
-
-    def open_example(self, name: str) -> bool:
-        """Open a shipped example project (saving it asks for a new name)."""
-        if not self.maybe_save():
-            return False
-        try:
-            proj = core_project.load(example(name))
-        except core_project.ProjectError as e:
-            QMessageBox.critical(self, "Cannot open example", str(e))
-            return False
-        self._apply_project(proj, name)
-        self.project_path = None
-        self.lesson = None
-        self._set_dirty(False)
-        return True
-
-    def check_lesson(self) -> lessons.LessonCheck | None:
-        """Run the open lesson's check on the current weights and show the verdict."""
-        lesson = self.lesson
-        if lesson is None or lesson.check is None or self.net is None or self.dataset is None:
-            return None
-        result = lesson.check(self.net.copy(), self.dataset)
-        self.lesson_panel.show_check(result)
-        return result
-
-    def show_solution(self) -> None:
-        """Set weights that solve the open lesson (lesson 3: XOR from AND, OR and NOT)."""
-        lesson = self.lesson
-        if lesson is None or lesson.solution is None or self.net is None:
-            return
-        self.set_playing(False)
-        solved = self.net.copy()
-        lesson.solution(solved)
-        self.net.set_params(solved.params)
-        self.worker.set_params(solved.params)
-        self._draw_network()
-        self.check_lesson()
-
-    def show_start_page(self) -> None:
-        self.lesson_panel.show_start()
-        self.docks["lesson"].show()
-        self.docks["lesson"].raise_()
-
-    def set_presenter(self, on: bool) -> None:
-        """Projector mode: big fonts, thick lines, only the plot, the diagram and the cost."""
-        app = QApplication.instance()
-        if on == self.presenting:
-            return
-        self.presenting = on
-        self.act_presenter.setChecked(on)
-        if on:
-            self._normal_state = self.saveState()
-            self._normal_font = app.font()
-            for key, dock in self.docks.items():
-                dock.setVisible(key == "cost")
-            ui_theme.set_base_font(app, max(16.0, self._normal_font.pointSizeF() * 1.6))
-        else:
-            app.setFont(self._normal_font)
-            self.restoreState(self._normal_state)
-        for widget in (self.data_plot, self.network_view, self.cost_plot, self.inspector):
-            widget.set_presenter(on)
-
-    # ---- files ------------------------------------------------------------------------------
-
-    def _set_dirty(self, dirty: bool) -> None:
-        self.dirty = dirty
-        self._set_title()
-
-    def _set_title(self) -> None:
-        name = self.project_path.name if self.project_path else "Untitled"
-        self.setWindowTitle(f"{name}{' *' if self.dirty else ''} — MLP Studio")
-
-    def maybe_save(self) -> bool:
-        """Ask before unsaved work is lost; False means the user cancelled."""
-        if not self.dirty:
-            return True
-        buttons = (
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel
-        )
-        answer = QMessageBox.question(
-            self, "Unsaved changes", "Save the current project first?", buttons
-        )
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save()
-        return answer == QMessageBox.StandardButton.Discard
-
-    def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open", self._last_dir(), FILE_FILTER)
-        if path:
-            self.open_path(path)
-
-    def open_path(self, path: str | Path) -> bool:
-        """Open a project (.json) or data (.csv); on error say why and keep everything."""
-        path = Path(path)
-        if not self.maybe_save():
-            return False
-        try:
-            if path.suffix.lower() == ".csv":
-                self._open_csv(path)
-            else:
-                self._open_project(path)
-        except (core_project.ProjectError, datasets.DataError, ValueError, OSError) as e:
-            QMessageBox.critical(self, "Cannot open file", f"{path.name}:\n{e}")
-            self.say(f"Could not open {path.name}.")
-            return False
-        self._add_recent(path)
-        return True
-
-    def _open_csv(self, path: Path) -> None:
-        ds = datasets.read_csv(path)
-        if ds.n_features < 2:
-            raise datasets.DataError(f"{path.name}: the plane needs 2 feature columns")
-        note = ""
-        if ds.n_features > 2:
-            note = f" (features {ds.feature_names[0]}, {ds.feature_names[1]} of {ds.n_features})"
-            ds = datasets.from_arrays(ds.X[:, :2], ds.y, ds.class_names, ds.feature_names[:2])
-        spec = self.data_panel.spec()
-        ds = datasets.split(ds, spec.test_ratio, spec.seed)
-        self.set_playing(False)
-        self.raw = ds
-        self.data_panel.set_source(f"From {path.name}{note}")
-        self._use_dataset(rebuild=True)
-        self.project_path = None
-        self._set_dirty(True)
-        self.say(f"Opened {path.name}: {ds.n_points} points, {ds.n_classes} classes.")
-
-    def _open_project(self, path: Path) -> None:
-        self._apply_project(core_project.load(path), path.name)
-        self.project_path = path
-        self._set_dirty(False)
-        self.lesson = None
-
-    def _apply_project(self, proj: core_project.Project, name: str) -> None:
-        """Show a loaded project: panels, data, network, history (validated already)."""
-        self.set_playing(False)
-        net = proj.network
-        hidden = list(zip(net.sizes[1:-1], net.activations[:-1], strict=True))
-        self.network_panel.set_spec(
-            NetworkSpec(
-                hidden=hidden,
-                output_activation=net.output_activation,
-                loss=net.loss,
-                single_output=net.n_outputs == 1,
-                init=net.init,
-                dtype=str(net.dtype),
-            )
-        )
-        self.training_panel.set_settings(proj.settings.to_dict())
-        self.cost_plot.set_target(proj.settings.target_cost)
-        if proj.dataset is not None:
-            self.raw = proj.dataset
-            gen = proj.dataset.generator
-            if gen:
-                self.data_panel.set_spec(
-                    DataSpec(
-                        generator=gen.get("name", "xor"),
-                        points=int(gen.get("points", 200)),
-                        noise=float(gen.get("noise", 0.0)),
-                        classes=int(gen.get("classes", 2)),
-                        seed=int(gen.get("seed", 0)),
-                        test_ratio=float(
-                            gen.get("test_ratio", 1.0 - proj.dataset.train_mask.mean())
-                        ),
-                    )
-                )
-                self.data_panel.set_source("")
-            else:
-                self.data_panel.set_source(f"From {name}")
-        else:
-            self.raw = self._model_only_data(net)
-            self.data_panel.set_source(f"{name} has no data: showing points labelled by the model")
-        std = proj.standardisation if proj.dataset is not None else None
-        self.data_panel.standardise.blockSignals(True)
-        self.data_panel.standardise.setChecked(std is not None)
-        self.data_panel.standardise.blockSignals(False)
-        self.dataset = self.raw
-        if std is not None:
-            # The network was trained on standardised features: show it the same numbers.
-            self.dataset = self.raw.copy()
-            self.dataset.X = datasets.standardise(
-                self.raw.X, np.asarray(std["mean"]), np.asarray(std["std"])
-            )[0]
-        self.standardisation = std
-        self.data_plot.set_dataset(self.dataset)
-        self.network_view.set_plane(*self.data_plot.view_range())
-        self._rebuild_network(net, proj.history, proj.epoch)
-        self.say(f"Opened {name}: {net.describe()}, epoch {proj.epoch}.")
-
-    @staticmethod
-    def _model_only_data(net: Network) -> datasets.Dataset:
-        """Placeholder points for a model shared without data (labels by its own prediction)."""
-        ds = datasets.generate("xor-plane", 200, 0.0, 0)
-        if net.n_inputs != 2:
-            raise ValueError("a model without data needs 2 inputs to be shown in the plane")
-        y = net.predict(ds.X)
-        k = max(net.n_outputs, 2)
-        return datasets.from_arrays(ds.X, y, [str(i) for i in range(k)])
-
-    def current_project(self) -> core_project.Project:
-        """The project as it stands (weights from the latest snapshot)."""
-        assert self.net is not None
-        settings = TrainSettings.from_dict(self.training_panel.settings())
-        if self.snapshot is not None:
-            epoch = self.snapshot.epoch
-        else:
-            epoch = self.history.epoch[-1] if self.history.epoch else 0
-        return core_project.Project(
-            network=self.net.copy(),
-            dataset=self.raw,
-            settings=settings,
-            history=self.history.copy(),
-            epoch=epoch,
-            standardisation=self.standardisation,
-        )
-
-    def save(self) -> bool:
-        if self.project_path is None:
-            return self.save_as()
-        return self.save_to(self.project_path)
-
-    def save_as(self) -> bool:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save project", self._last_dir(), "MLP Studio projects (*.json)"
-        )
-        if not path:
-            return False
-        if not path.lower().endswith(".json"):
-            path += ".json"
-        return self.save_to(Path(path))
-
-    def save_to(self, path: Path) -> bool:
-        try:
-            core_project.save(self.current_project(), path)
-        except (OSError, ValueError) as e:
-            QMessageBox.critical(self, "Cannot save", f"{path}:\n{e}")
-            return False
-        self.project_path = Path(path)
-        self._set_dirty(False)
-        self._add_recent(self.project_path)
-        self.say(f"Saved {self.project_path.name}.")
-        return True
-
-    def _export(self, title: str, widget) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, title, self._last_dir(), "PNG (*.png);;SVG (*.svg)"
-        )
-        if not path:
-            return
-        if not path.lower().endswith((".png", ".svg")):
-            path += ".png"
-        try:
-            widget.export(path)
-        except (OSError, ValueError) as e:
-            QMessageBox.critical(self, "Cannot export", f"{path}:\n{e}")
-            return
-        self.say(f"Exported {Path(path).name}.")
-
-    def export_boundary(self) -> None:
-        self._export("Export decision boundary", self.data_plot)
-
-    def export_cost(self) -> None:
-        self._export("Export cost plot", self.cost_plot)
-
-    def _last_dir(self) -> str:
-        return str(self.project_path.parent) if self.project_path else str(Path.home())
-
-    def recent_files(self) -> list[str]:
-        value = self._settings.value("recent", [])
-        if isinstance(value, str):
-            value = [value]
-        return [str(v) for v in (value or [])]
-
-    def _add_recent(self, path: Path) -> None:
-        files = [str(path.resolve())] + [f for f in self.recent_files() if f != str(path.resolve())]
-        self._settings.setValue("recent", files[:MAX_RECENT])
-        self._update_recent_menu()
-
-    def _update_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        files = self.recent_files()
-        for f in files:
-            act = self.recent_menu.addAction(Path(f).name)
-            act.setToolTip(f)
-            act.triggered.connect(lambda _=False, f=f: self.open_path(f))
-        self.recent_menu.setEnabled(bool(files))
 
     # ---- window events -------------------------------------------------------------------
 
