@@ -137,8 +137,10 @@ def disc_images(values: np.ndarray, lo, hi, lut: np.ndarray, d: int) -> list[QIm
     i1 = np.minimum(i0 + 1, n - 1)
     f = (c - i0)[None, :, None]
     v = values[:, ::-1, :]  # image rows run top-down, the plane bottom-up
-    rows = v[:, i0, :] * (1.0 - f) + v[:, i1, :] * f
-    v = rows[:, :, i0] * (1.0 - f[:, :, 0][:, None, :]) + rows[:, :, i1] * f[:, :, 0][:, None, :]
+    with np.errstate(invalid="ignore", over="ignore"):  # a diverged unit may hold inf
+        rows = v[:, i0, :] * (1.0 - f) + v[:, i1, :] * f
+        fx = f[:, :, 0][:, None, :]
+        v = rows[:, :, i0] * (1.0 - fx) + rows[:, :, i1] * fx
     lo = np.asarray(lo, dtype=np.float64).reshape(-1, 1, 1)
     hi = np.asarray(hi, dtype=np.float64).reshape(-1, 1, 1)
     span = np.where(hi > lo, hi - lo, 1.0)

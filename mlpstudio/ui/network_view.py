@@ -905,8 +905,8 @@ class NetworkView(QWidget):
             lo, hi = -1.0, 1.0
         if name == "relu":
             lo = 0.0
-        if not hi - lo > 1e-9:
-            hi = lo + 1.0
+        if not (math.isfinite(lo) and math.isfinite(hi) and hi - lo > 1e-9):
+            lo, hi = (lo, lo + 1.0) if math.isfinite(lo) else (-1.0, 1.0)
         return float(lo), float(hi)
 
     def _update_units(self) -> None:
