@@ -454,14 +454,6 @@ def cmd_train(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 # --------------------------------------------------------------------------------------------
 
 
-def _is_number(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
-
-
 def _read_points(
     path: str, features: list[str] | None, p: project.Project
 ) -> tuple[list[str], Array]:
@@ -488,7 +480,7 @@ def _read_points(
     if not rows:
         raise datasets.DataError(f"{file}: no points in the file")
     d = p.network.n_inputs
-    header = rows[0][1] if not all(_is_number(c) for c in rows[0][1]) else None
+    header = rows[0][1] if not all(datasets.is_number(c) for c in rows[0][1]) else None
     data = rows[1:] if header else rows
     if not data:
         raise datasets.DataError(f"{file}: a header but no points below it")

@@ -493,7 +493,8 @@ def _read_rows(path: str | os.PathLike, file: str) -> list[_Row]:
     return rows
 
 
-def _is_number(cell: str) -> bool:
+def is_number(cell: str) -> bool:
+    """True when a CSV cell reads as a number (header detection)."""
     try:
         float(cell)
     except ValueError:
@@ -508,11 +509,11 @@ def _looks_like_header(rows: list[_Row]) -> bool:
     labels (``5.1,3.5,setosa``) for a header; comparing with the next row tells them apart.
     """
     first = rows[0][1]
-    words = [j for j, cell in enumerate(first) if cell and not _is_number(cell)]
+    words = [j for j, cell in enumerate(first) if cell and not is_number(cell)]
     if not words or len(rows) == 1:
         return bool(words)
     below = rows[1][1]
-    return any(j < len(below) and below[j] and _is_number(below[j]) for j in words)
+    return any(j < len(below) and below[j] and is_number(below[j]) for j in words)
 
 
 def _column_label(names: list[str] | None, j: int) -> str | int:
