@@ -9,6 +9,7 @@ step units. Settings are read at every step, so they can change between steps.
 
 from __future__ import annotations
 
+import bisect
 import math
 import time
 from dataclasses import asdict, dataclass, field, fields
@@ -115,7 +116,7 @@ class History:
 
     def truncate(self, epoch: int) -> None:
         """Drop rows after ``epoch`` (used when the weights go back to an earlier state)."""
-        n = sum(1 for e in self.epoch if e <= epoch)
+        n = bisect.bisect_right(self.epoch, epoch)  # epochs are increasing
         for v in self.columns().values():
             del v[n:]
 

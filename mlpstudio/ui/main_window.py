@@ -8,6 +8,7 @@ thread, are stored, and drawn by a display timer at most ~30 times a second.
 from __future__ import annotations
 
 import math
+import time
 from pathlib import Path
 
 import numpy as np
@@ -47,7 +48,8 @@ from .project_files import ProjectFiles
 from .teaching import Teaching
 from .worker import WorkerThread
 
-REPAINT_MS = 30
+REPAINT_MS = 16  # the display timer; a frame is drawn only when a new snapshot has arrived
+SLOW_REDRAW = 0.2  # seconds between boundary/cost/status redraws while training
 
 
 def app_settings() -> QSettings:
@@ -81,6 +83,7 @@ class MainWindow(ProjectFiles, Teaching, QMainWindow):
         self.whole_batch = False
         self.unit_shown: tuple[int, int] | None = None
         self._new_snapshot = False
+        self._last_slow_redraw = 0.0
         self._history_reset = False
         self._pending_rows = History()
 
@@ -497,6 +500,7 @@ class MainWindow(ProjectFiles, Teaching, QMainWindow):
             self.training_panel.set_running(on)
             return
         self.running = on
+        self.network_view.set_map_interval(SLOW_REDRAW if on else 0.0)
         self.training_panel.set_running(on)
         sp = QStyle.StandardPixmap
         self.act_play.setIcon(
@@ -561,6 +565,7 @@ class MainWindow(ProjectFiles, Teaching, QMainWindow):
 
     def _on_finished(self, reason: str, message: str) -> None:
         self.running = False
+        self.network_view.set_map_interval(0.0)
         self.training_panel.set_running(False)
         self.act_play.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
         self.say(message[:1].upper() + message[1:] + ".")
@@ -603,33 +608,44 @@ class MainWindow(ProjectFiles, Teaching, QMainWindow):
     # ---- drawing -----------------------------------------------------------------------
 
     def _repaint(self) -> None:
-        """Display timer: draw the latest snapshot if one has arrived."""
+        """Display timer: draw the latest snapshot if one has arrived.
+
+        While training, the diagram follows every frame but the boundary, the cost curves and
+        the status bar only every ``SLOW_REDRAW`` seconds: Qt paints holding the GIL, so every
+        millisecond spent painting them is one the training thread waits.
+        """
         if not self._new_snapshot or self.snapshot is None or self.net is None:
             return
         self._new_snapshot = False
         snap = self.snapshot
         self.net.set_params(snap.params)
-        if self._history_reset:
-            self.cost_plot.set_history(self.history)
-            self._history_reset = False
-        elif len(self._pending_rows):
-            self.cost_plot.append(self._pending_rows)
-        self._pending_rows = History()
-        self._draw_network(snap.update)
+        now = time.perf_counter()
+        slow = not self.running or now - self._last_slow_redraw >= SLOW_REDRAW
+        if slow:
+            self._last_slow_redraw = now
+            if self._history_reset:
+                self.cost_plot.set_history(self.history)
+                self._history_reset = False
+            elif len(self._pending_rows):
+                self.cost_plot.append(self._pending_rows)
+            self._pending_rows = History()
+        self._draw_network(snap.update, boundary=slow)
         if not self.running:
             self._update_inspector()
             self.check_lesson()
-        self._update_status()
-        self._set_title()
+        if slow:
+            self._update_status()
+            self._set_title()
 
-    def _draw_network(self, update: np.ndarray | None = None) -> None:
+    def _draw_network(self, update: np.ndarray | None = None, boundary: bool = True) -> None:
         net = self.net
         if net is None:
             return
-        self.data_plot.set_network(net)
+        if boundary:
+            self.data_plot.set_network(net)
+            if self.unit_shown is not None:
+                self._show_unit_map()
         self.network_view.set_network(net, update, self.frozen)
-        if self.unit_shown is not None:
-            self._show_unit_map()
 
     def _update_status(self) -> None:
         snap = self.snapshot

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import math
+import time
 from pathlib import Path
 
 import numpy as np
@@ -322,6 +323,8 @@ class NetworkView(QWidget):
         self._maps_timer.setSingleShot(True)
         self._maps_timer.setInterval(0)
         self._maps_timer.timeout.connect(self._refresh_maps)
+        self._map_interval = 0.0
+        self._maps_done = 0.0
 
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 3, 6, 3)
@@ -1026,14 +1029,21 @@ class NetworkView(QWidget):
 
     # ---- unit maps ----------------------------------------------------------------------------
 
+    def set_map_interval(self, seconds: float) -> None:
+        """Recompute the unit maps at most every ``seconds`` (the owner slows them in training)."""
+        self._map_interval = max(0.0, float(seconds))
+
     def _schedule_maps(self) -> None:
         self._maps_dirty = True
         if not self._maps_timer.isActive():
+            wait = self._map_interval - (time.perf_counter() - self._maps_done)
+            self._maps_timer.setInterval(max(0, int(wait * 1000)))
             self._maps_timer.start()
 
     def _refresh_maps(self) -> None:
         """One float32 forward pass over the plane for every unit's map and its saturation."""
         self._maps_dirty = False
+        self._maps_done = time.perf_counter()
         net = self._net
         if net is None:
             return

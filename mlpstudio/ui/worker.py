@@ -22,7 +22,7 @@ from mlpstudio.core import Trainer, TrainingError
 from mlpstudio.core.training import Snapshot, snapshot
 
 CHUNK_SECONDS = 0.005
-PUBLISH_INTERVAL = 1.0 / 30.0
+PUBLISH_INTERVAL = 1.0 / 33.0
 
 
 class TrainingWorker(QObject):
@@ -44,7 +44,7 @@ class TrainingWorker(QObject):
         self._speed: float | None = None  # epochs per second; None = as fast as possible
         self._next_epoch_due = 0.0
         self._history_sent = 0
-        self._last_publish = 0.0
+        self._next_publish = 0.0
         self._rate_epoch = 0
         self._rate_time = time.perf_counter()
         self._rate = 0.0
@@ -278,8 +278,11 @@ class TrainingWorker(QObject):
         self, force: bool = False, metrics: tuple[float, float, float, float] | None = None
     ) -> None:
         now = time.perf_counter()
-        if not force and now - self._last_publish < PUBLISH_INTERVAL:
+        if not force and now < self._next_publish:
             return
+        # On a schedule, not "interval since the last one": checks fall between ~5 ms chunks,
+        # so measuring from the last publish would drift below the target rate.
+        self._next_publish = max(self._next_publish + PUBLISH_INTERVAL, now)
         t = self._trainer
         if t is None:
             return
@@ -289,7 +292,6 @@ class TrainingWorker(QObject):
         start = min(self._history_sent, len(t.history))
         snap: Snapshot = snapshot(t, start, metrics)
         self._history_sent = len(t.history)
-        self._last_publish = now
         self.snapshotReady.emit(snap, self._rate if self._running else 0.0)
 
     @property
