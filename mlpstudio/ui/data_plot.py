@@ -268,6 +268,15 @@ class DataPlot(QWidget):
         self._update_points()
         self._rebuild_legend()
 
+    def shows_test(self) -> bool:
+        """Whether test points are drawn (the data editor acts only on points one can see)."""
+        return self._show_test
+
+    def legend_contains(self, scene_pos: QPointF) -> bool:
+        """Whether ``scene_pos`` is on the legend (the data editor leaves clicks there alone)."""
+        legend = self._legend
+        return legend is not None and legend.sceneBoundingRect().contains(scene_pos)
+
     def view_range(self) -> tuple[tuple[float, float], tuple[float, float]]:
         (x0, x1), (y0, y1) = self._vb.viewRange()
         return (float(x0), float(x1)), (float(y0), float(y1))

@@ -13,7 +13,14 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -23,6 +30,8 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStyle,
+    QVBoxLayout,
+    QWidget,
 )
 
 from mlpstudio.core import (
@@ -39,6 +48,7 @@ from mlpstudio.core.training import Snapshot
 
 from . import theme as ui_theme
 from .cost_plot import CostPlot
+from .data_editor import DataEditor, Tool
 from .data_plot import DataPlot
 from .inspector import Inspector
 from .lesson_panel import LessonPanel
@@ -95,6 +105,8 @@ class MainWindow(ProjectFiles, Teaching, QMainWindow):
         self.worker.synced.connect(self._on_synced)
         self._sync_token = 0
         self._shut_down = False
+        self._sized = False
+        self._layout_restored = False
         self.presenting = False
         self.lesson: lessons.Lesson | None = None
         self._synced_token = -1
@@ -122,8 +134,18 @@ class MainWindow(ProjectFiles, Teaching, QMainWindow):
         self.cost_plot = CostPlot()
         self.inspector = Inspector()
         self.lesson_panel = LessonPanel()
+        # The editor draws on the data plot; its toolbar sits right above it.
+        self.editor = DataEditor(self.data_plot, drive_plot=False)
+        self.editor.set_tool(Tool.SELECT)
+        self.editor.confirm_class_change = self._confirm_class_change
+        plot_box = QWidget()
+        column = QVBoxLayout(plot_box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.editor.toolbar())
+        column.addWidget(self.data_plot, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.data_plot)
+        self.splitter.addWidget(plot_box)
         self.splitter.addWidget(self.network_view)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
@@ -203,6 +225,16 @@ class MainWindow(ProjectFiles, Teaching, QMainWindow):
         self.act_export_cost = a(
             "Export cost plot…", self.export_cost, None, None, "Save the cost plot as PNG or SVG"
         )
+        self.act_import = a(
+            "&Import CSV…", self.import_dialog, None, None, "Import points from a CSV file"
+        )
+        self.act_export_points = a(
+            "Export points as CSV…",
+            self.export_points,
+            None,
+            None,
+            "Save the points (features, label, train/test) as CSV",
+        )
         self.act_quit = a("&Quit", self.close, key.Quit, None, "Close MLP Studio")
         self.act_play = a(
             "&Play / Pause",
@@ -278,10 +310,15 @@ class MainWindow(ProjectFiles, Teaching, QMainWindow):
         for act in (self.act_save, self.act_save_as):
             m.addAction(act)
         m.addSeparator()
+        m.addAction(self.act_import)
+        m.addAction(self.act_export_points)
         m.addAction(self.act_export_boundary)
         m.addAction(self.act_export_cost)
         m.addSeparator()
         m.addAction(self.act_quit)
+        m = bar.addMenu("&Edit")
+        for name in ("undo", "redo"):
+            m.addAction(self.editor.actions()[name])
         m = bar.addMenu("&Train")
         for act in (self.act_play, self.act_step, self.act_reset, self.act_new_seed):
             m.addAction(act)
@@ -347,6 +384,10 @@ class MainWindow(ProjectFiles, Teaching, QMainWindow):
         self.network_view.weightEdited.connect(self._weight_edited)
         self.network_view.freezeToggled.connect(self._freeze_toggled)
         self.network_view.unitClicked.connect(self._unit_clicked)
+        self.editor.datasetEdited.connect(self._data_edited)
+        self.editor.dataReplaced.connect(self._data_replaced)
+        self.editor.message.connect(self.say)
+        self.editor.install_shortcuts(self)
         self.inspector.highlightRequested.connect(self.network_view.highlight)
         self.inspector.appliedUpdate.connect(self._inspector_applied)
         self.docks["inspector"].visibilityChanged.connect(self._inspector_shown)
@@ -367,7 +408,8 @@ class MainWindow(ProjectFiles, Teaching, QMainWindow):
         self.training_panel.set_settings(TrainSettings(learning_rate=2.0).to_dict())
         self.project_path = None
         self.raw = self._generate(self.data_panel.spec())
-        self._use_dataset(rebuild=True)
+        self.data_panel.set_source("")
+        self._use_dataset(rebuild=True, editor="reset")
         self._set_dirty(False)
         self.say("Space: train. Click a point to follow it through the network.")
 
@@ -375,22 +417,39 @@ class MainWindow(ProjectFiles, Teaching, QMainWindow):
         ds = datasets.generate(spec.generator, spec.points, spec.noise, spec.seed, spec.classes)
         return datasets.split(ds, spec.test_ratio, spec.seed)
 
-    def _use_dataset(self, rebuild: bool) -> None:
-        """Apply standardisation, show the data, and give it to the network (or rebuild it)."""
+    def _use_dataset(
+        self, rebuild: bool, editor: str | None = None, fit: bool = True, keep_scale: bool = False
+    ) -> None:
+        """Apply standardisation, show the data, and give it to the network (or rebuild it).
+
+        ``editor`` hands the points to the data editor: ``"reset"`` starts its undo history
+        over (new or opened data), ``"undoable"`` makes this one undoable step (regenerated or
+        imported data); None when the data came from the editor itself. ``keep_scale`` keeps
+        the standardisation in use (an edit must not move the points already drawn).
+        """
         raw = self.raw
         assert raw is not None
+        mean = std = None
         if self.data_panel.standardise.isChecked():
-            X, mean, std = datasets.standardise(raw.X)
-            ds = raw.copy()
-            ds.X = X
-            self.standardisation = {"mean": mean.tolist(), "std": std.tolist()}
-        else:
+            if keep_scale and self.standardisation is not None:
+                mean, std = (np.asarray(self.standardisation[k]) for k in ("mean", "std"))
+            elif raw.n_points:
+                mean, std = datasets.standardise(raw.X)[1:]
+        if mean is None:
             ds = raw
             self.standardisation = None
+        else:
+            ds = raw.copy()
+            ds.X = datasets.standardise(raw.X, mean, std)[0] if raw.n_points else raw.X
+            self.standardisation = {"mean": mean.tolist(), "std": std.tolist()}
         self.dataset = ds
+        if editor is not None:
+            self.editor.load(raw, undoable=editor == "undoable")
+        std = self.standardisation
+        self.editor.set_transform(*((std["mean"], std["std"]) if std else (None, None)))
         self.selected = None
         self.data_plot.set_selected(None)
-        self.data_plot.set_dataset(ds)
+        self.data_plot.set_dataset(ds, fit=fit)
         self.network_view.set_plane(*self.data_plot.view_range())
         net = self.net
         needs_new = (
@@ -399,7 +458,11 @@ class MainWindow(ProjectFiles, Teaching, QMainWindow):
             or net.n_inputs != ds.n_features
             or self.network_panel.spec().sizes(ds.n_features, ds.n_classes)[-1] != net.n_outputs
         )
-        if needs_new:
+        if not len(ds.y_train):
+            # After Clear, or with every point marked as test: nothing to train on yet.
+            self.set_playing(False)
+            self.say("No training points: draw some, or mark some as training points.")
+        elif needs_new:
             self._rebuild_network()
         else:
             self.worker.set_data(ds.X_train, ds.y_train, ds.X_test, ds.y_test)
@@ -458,7 +521,32 @@ class MainWindow(ProjectFiles, Teaching, QMainWindow):
         except ValueError as e:
             self.say(f"Cannot generate: {e}")
             return
+        self._use_dataset(rebuild=False, editor="undoable")
+
+    def _data_edited(self, ds: datasets.Dataset) -> None:
+        """Points drawn, moved, deleted or relabelled: the worker trains on them from now on."""
+        self.raw = ds
+        self.data_panel.set_source("Edited by hand")
+        self._use_dataset(rebuild=False, fit=False, keep_scale=True)
+
+    def _data_replaced(self, ds: datasets.Dataset) -> None:
+        """An undo or redo swapped the whole data (an import or a regeneration)."""
+        self.raw = ds
         self._use_dataset(rebuild=False)
+
+    def _confirm_class_change(self, old: int, new: int) -> bool:
+        """Ask before a new class count resets the network (its output width follows)."""
+        if self.net is None or self.network_panel.spec().sizes(2, new)[-1] == self.net.n_outputs:
+            return True
+        if self.snapshot is None or self.snapshot.epoch == 0:
+            return True  # nothing learnt yet: nothing to lose
+        answer = QMessageBox.question(
+            self,
+            "Reset the network?",
+            f"{new} classes need a new output layer, so the network starts over. Continue?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        return answer in (QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Discard)
 
     def _standardise_changed(self, on: bool) -> None:
         self._use_dataset(rebuild=False)
@@ -739,6 +827,7 @@ class MainWindow(ProjectFiles, Teaching, QMainWindow):
         self.data_plot.set_theme(name)
         self.cost_plot.set_theme(name)
         self.network_view.set_theme(name)
+        self.editor.set_theme(name)
         self.act_dark.setChecked(name == "dark")
 
     def _toggle_theme(self, dark: bool) -> None:
@@ -778,7 +867,19 @@ class MainWindow(ProjectFiles, Teaching, QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         if state is not None:
-            self.restoreState(state)
+            self._layout_restored = self.restoreState(state)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:
+            # Dock sizes only take once the window has its size; a restored layout wins.
+            self._sized = True
+            if not self._layout_restored:
+                width = min(340, self.width() // 4)
+                self.resizeDocks([self.docks["training"]], [width], Qt.Orientation.Horizontal)
+                self.resizeDocks(
+                    [self.docks["cost"]], [self.height() // 4], Qt.Orientation.Vertical
+                )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.maybe_save():

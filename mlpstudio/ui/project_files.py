@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from mlpstudio.core import Network, TrainSettings, datasets
 from mlpstudio.core import project as core_project
 
+from .csv_dialog import export_csv, import_csv
 from .panels import DataSpec, NetworkSpec
 
 MAX_RECENT = 8
@@ -59,7 +60,8 @@ class ProjectFiles:
             return False
         try:
             if path.suffix.lower() == ".csv":
-                self._open_csv(path)
+                if not self._open_csv(path):
+                    return False
             else:
                 self._open_project(path)
         except (core_project.ProjectError, datasets.DataError, ValueError, OSError) as e:
@@ -69,23 +71,39 @@ class ProjectFiles:
         self._add_recent(path)
         return True
 
-    def _open_csv(self, path: Path) -> None:
-        ds = datasets.read_csv(path)
-        if ds.n_features < 2:
-            raise datasets.DataError(f"{path.name}: the plane needs 2 feature columns")
-        note = ""
-        if ds.n_features > 2:
-            note = f" (features {ds.feature_names[0]}, {ds.feature_names[1]} of {ds.n_features})"
-            ds = datasets.from_arrays(ds.X[:, :2], ds.y, ds.class_names, ds.feature_names[:2])
+    def _open_csv(self, path: Path) -> bool:
+        """The import dialog: preview, two feature columns and the label; False if cancelled."""
         spec = self.data_panel.spec()
-        ds = datasets.split(ds, spec.test_ratio, spec.seed)
+        answer = import_csv(
+            self, path, spec.test_ratio, spec.seed, self.data_panel.standardise.isChecked()
+        )
+        if answer is None:
+            return False
+        ds, standardise = answer
         self.set_playing(False)
         self.raw = ds
-        self.data_panel.set_source(f"From {path.name}{note}")
-        self._use_dataset(rebuild=True)
+        self.data_panel.standardise.blockSignals(True)
+        self.data_panel.standardise.setChecked(standardise)
+        self.data_panel.standardise.blockSignals(False)
+        self.data_panel.set_source(f"From {path.name} ({', '.join(ds.feature_names)})")
+        self._use_dataset(rebuild=True, editor="undoable")
         self.project_path = None
         self._set_dirty(True)
-        self.say(f"Opened {path.name}: {ds.n_points} points, {ds.n_classes} classes.")
+        self.say(f"Imported {path.name}: {ds.n_points} points, {ds.n_classes} classes.")
+        return True
+
+    def import_dialog(self) -> None:
+        """File → Import CSV: choose a file, then the columns."""
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Import points", self._last_dir(), "CSV data (*.csv);;All files (*)"
+        )
+        if path:
+            self.open_path(path)
+
+    def export_points(self) -> None:
+        """File → Export points as CSV (features, label, train/test)."""
+        if self.raw is not None and export_csv(self, self.raw, self._last_dir()) is not None:
+            self.say("Exported the points as CSV.")
 
     def _open_project(self, path: Path) -> None:
         self._apply_project(core_project.load(path), path.name)
@@ -144,6 +162,9 @@ class ProjectFiles:
                 self.raw.X, np.asarray(std["mean"]), np.asarray(std["std"])
             )[0]
         self.standardisation = std
+        self.editor.load(self.raw)
+        std_pair = (std["mean"], std["std"]) if std is not None else (None, None)
+        self.editor.set_transform(*std_pair)
         self.data_plot.set_dataset(self.dataset)
         self.network_view.set_plane(*self.data_plot.view_range())
         self._rebuild_network(net, proj.history, proj.epoch)

@@ -191,11 +191,23 @@ def test_a_bad_file_shows_the_error_and_keeps_everything(window, tmp_path, monke
 def test_open_a_csv(window, tmp_path, monkeypatch):
     csv = tmp_path / "pts.csv"
     csv.write_text("a,b,label\n0,0,no\n1,1,no\n0,1,yes\n1,0,yes\n0.1,0.9,yes\n0.9,0.1,yes\n")
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    import mlpstudio.ui.project_files as project_files
+    from mlpstudio.ui.csv_dialog import CsvImportDialog
+
+    def accept_defaults(parent, path, test_ratio, seed, standardise):
+        dialog = CsvImportDialog(path, parent, test_ratio, seed, standardise)
+        assert dialog.try_accept(), dialog.error_text()
+        return dialog.result_dataset(), dialog.standardise()
+
+    monkeypatch.setattr(project_files, "import_csv", accept_defaults)
     assert window.open_path(csv)
     assert window.settle()
     assert window.raw.n_points == 6
     assert window.raw.class_names == ["no", "yes"]
+    # The import is one undoable step in the editor.
+    window.editor.undo()
+    assert window.settle()
+    assert window.raw.n_points == 200
 
 
 def test_unsaved_work_prompts_and_cancel_keeps_the_window(window, monkeypatch):
