@@ -462,7 +462,7 @@ def standardise(
 _Row = tuple[int, list[str]]  # (1-based line number where the row ends, stripped cells)
 
 
-def _read_rows(path: str | os.PathLike, file: str) -> list[_Row]:
+def read_rows(path: str | os.PathLike, file: str) -> list[_Row]:
     """The file's non-empty rows, cells stripped, each with its line number."""
     try:
         raw = Path(path).read_bytes()
@@ -502,7 +502,7 @@ def is_number(cell: str) -> bool:
     return True
 
 
-def _looks_like_header(rows: list[_Row]) -> bool:
+def looks_like_header(rows: list[_Row]) -> bool:
     """The first row is a header if it has a non-number where the row below has a number.
 
     Only "any cell is not a number" would take the first point of a headerless file with text
@@ -651,7 +651,7 @@ def read_csv(
     """Read a comma-separated file of points into a :class:`Dataset`.
 
     Columns are chosen by header name or 0-based index; by default the last column is the label
-    and all others are features. ``header=None`` detects a header (see ``_looks_like_header``),
+    and all others are features. ``header=None`` detects a header (see ``looks_like_header``),
     and naming a column implies one. Labels may be numbers or text; classes are in sorted order
     (numbers by value) unless ``class_names`` fixes the order. A header column ``split`` of
     train/test values that is not chosen as data sets ``train_mask``, as ``write_csv`` writes it.
@@ -659,7 +659,7 @@ def read_csv(
     """
     file = Path(path).name or os.fspath(path)
     wanted_classes = _class_names_argument(class_names)
-    rows = _read_rows(path, file)
+    rows = read_rows(path, file)
     if not rows:
         raise DataError(f"{file}: the file is empty; there are no data rows")
     if all(len(cells) == 1 for _, cells in rows):
@@ -671,7 +671,7 @@ def read_csv(
         features = [features]
     selectors = [*(features or []), *([] if label is None else [label])]
     if header is None:
-        header = any(isinstance(s, str) for s in selectors) or _looks_like_header(rows)
+        header = any(isinstance(s, str) for s in selectors) or looks_like_header(rows)
 
     header_line, names = (rows[0][0], rows[0][1]) if header else (None, None)
     data = rows[1:] if header else rows

@@ -137,7 +137,7 @@ class CsvImportDialog(QDialog):
     def _load(self) -> None:
         try:
             # The same reader as read_csv, so lines and errors agree with the import.
-            self._rows = datasets._read_rows(self.path, self.path.name or str(self.path))
+            self._rows = datasets.read_rows(self.path, self.path.name or str(self.path))
         except DataError as e:
             self._rows = []
             self._fail(str(e))
@@ -147,7 +147,7 @@ class CsvImportDialog(QDialog):
             return
         self._n_columns = max(len(cells) for _, cells in self._rows)
         self.header.blockSignals(True)
-        self.header.setChecked(datasets._looks_like_header(self._rows))
+        self.header.setChecked(datasets.looks_like_header(self._rows))
         self.header.blockSignals(False)
         self._fill(defaults=True)
 
