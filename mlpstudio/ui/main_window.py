@@ -463,11 +463,17 @@ class MainWindow(ProjectFiles, Teaching, QMainWindow):
             self.set_playing(False)
             self.say("No training points: draw some, or mark some as training points.")
         elif needs_new:
+            self._clear_no_points_message()
             self._rebuild_network()
         else:
+            self._clear_no_points_message()
             self.worker.set_data(ds.X_train, ds.y_train, ds.X_test, ds.y_test)
             self._refresh_selection()
         self._set_dirty(True)
+
+    def _clear_no_points_message(self) -> None:
+        if self.message.text().startswith("No training points"):
+            self.say("")
 
     def _rebuild_network(
         self, net: Network | None = None, history: History | None = None, epoch: int = 0
