@@ -47,6 +47,18 @@ class GradCheck:
         return np.argsort(-self.relative_error, kind="stable")
 
 
+def central_difference(net: Network, X: Array, Y: Array, index: int, h: float = 1e-6) -> float:
+    """``(E(θ + h e_i) − E(θ − h e_i)) / 2h`` for parameter ``index``; θ is left as it was."""
+    theta = net.params
+    keep = theta[index]
+    theta[index] = keep + h
+    plus = net.cost(X, Y)
+    theta[index] = keep - h
+    minus = net.cost(X, Y)
+    theta[index] = keep
+    return (plus - minus) / (2.0 * h)
+
+
 def check(net: Network, X: Array, Y: Array, h: float = 1e-6) -> GradCheck:
     """Compare ``net.gradient`` with central differences of ``net.cost`` on ``(X, Y)``."""
     if net.dtype != np.float64:
@@ -54,16 +66,8 @@ def check(net: Network, X: Array, Y: Array, h: float = 1e-6) -> GradCheck:
     X = np.asarray(X, dtype=np.float64)
     Y = np.asarray(Y, dtype=np.float64)
     analytic = net.gradient(X, Y).copy()
-    numeric = np.empty_like(analytic)
-    theta = net.params
-    for i in range(net.n_params):  # one parameter at a time is what central differences are
-        keep = theta[i]
-        theta[i] = keep + h
-        plus = net.cost(X, Y)
-        theta[i] = keep - h
-        minus = net.cost(X, Y)
-        theta[i] = keep
-        numeric[i] = (plus - minus) / (2.0 * h)
+    # One parameter at a time is what central differences are.
+    numeric = np.array([central_difference(net, X, Y, i, h) for i in range(net.n_params)])
     scale = np.maximum(np.abs(analytic) + np.abs(numeric), 1e-300)
     diff = np.abs(analytic - numeric)
     rel = diff / scale

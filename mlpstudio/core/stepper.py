@@ -315,14 +315,7 @@ def bias_exercise(
     bw = probe.backward(fw, Y)
     Y = np.asarray(Y, dtype=np.float64).reshape(fw.output.shape)
     delta = float(bw.delta[layer_index][0, j]) if len(X) == 1 else float(bw.grad_b[layer_index][j])
-    b = probe.biases[layer_index]
-    keep = b[j]
-    b[j] = keep + h
-    plus = probe.cost(X, Y)
-    b[j] = keep - h
-    minus = probe.cost(X, Y)
-    b[j] = keep
-    numeric = (plus - minus) / (2.0 * h)
+    numeric = gradcheck.central_difference(probe, X, Y, probe.param_index("b", layer_index, j), h)
     return BiasCheck(
         name=b_name(layer_index + 2, j),
         layer=layer_index + 2,
