@@ -358,3 +358,24 @@ def test_whole_batch_selection_feeds_the_diagram(window):
     values = window.network_view.shown_values(0, 0)
     fw = window.net.forward(window.dataset.X_train)
     assert values["a"] == pytest.approx(float(fw.a[1][:, 0].mean()), rel=1e-6)
+
+
+def test_python_app_py_launches_the_app(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    out = tmp_path / "app.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [sys.executable, "app.py", "--screenshot", str(out), "--size", "800x600"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
