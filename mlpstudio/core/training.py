@@ -23,6 +23,7 @@ Array = np.ndarray
 
 STOP_REASONS = ("target", "max_epochs", "diverged")
 STEP_UNITS = ("point", "batch", "epoch")
+HISTORY_LIMIT = 200_000  # history rows kept in memory; past it the history is thinned evenly
 
 
 class TrainingError(ValueError):
@@ -151,6 +152,8 @@ class Trainer:
         self.stopped: str | None = None
         self.message = ""
         self.history = History()
+        self.history_limit = HISTORY_LIMIT
+        self.history_version = 0  # changes whenever rows are dropped, not only appended
         self.frozen = np.zeros(net.n_params, dtype=bool)
         self.update = np.zeros(net.n_params, dtype=net.dtype)  # the last Δθ applied
         self._rng = np.random.default_rng(self.settings.seed)
@@ -353,6 +356,10 @@ class Trainer:
         np.copyto(self._last_good, self.net.params)
         self._fresh = True  # evaluate() left the forward pass of these weights on self.X
         self.history.append(self.epoch, metrics)
+        if len(self.history) > self.history_limit:
+            # A million epochs must not mean a million rows in memory: keep every other one.
+            self.history = self.history.thin(self.history_limit // 2)
+            self.history_version += 1
         s = self.settings
         if s.target_cost is not None and metrics[0] <= s.target_cost:
             self.stopped = "target"
@@ -442,6 +449,7 @@ class Trainer:
         self._rng = np.random.default_rng(self.settings.seed)
         np.copyto(self._last_good, self.net.params)
         self.history = History()
+        self.history_version += 1
         self.history.append(0, self.evaluate())
 
 

@@ -44,6 +44,7 @@ class TrainingWorker(QObject):
         self._speed: float | None = None  # epochs per second; None = as fast as possible
         self._next_epoch_due = 0.0
         self._history_sent = 0
+        self._history_version = 0
         self._next_publish = 0.0
         self._rate_epoch = 0
         self._rate_time = time.perf_counter()
@@ -289,6 +290,9 @@ class TrainingWorker(QObject):
         if now - self._rate_time >= 0.5:
             self._rate = (t.epoch - self._rate_epoch) / (now - self._rate_time)
             self._rate_time, self._rate_epoch = now, t.epoch
+        if t.history_version != self._history_version:
+            self._history_version = t.history_version
+            self._history_sent = 0  # rows were dropped: send the whole (thinned) history
         start = min(self._history_sent, len(t.history))
         snap: Snapshot = snapshot(t, start, metrics)
         self._history_sent = len(t.history)

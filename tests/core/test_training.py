@@ -700,3 +700,17 @@ def test_boundary_probabilities_rows_sum_to_one(sizes, acts):
         # the class-1 confidence is above one half exactly where the prediction is 1
         pred = net.classify(out.reshape(-1, 1)).reshape(10, 15)
         assert np.array_equal(p[..., 1] >= 0.5, pred == 1)
+
+
+def test_history_is_thinned_past_its_limit_and_says_so():
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    t = Trainer(Network([2, 2, 1], seed=0), X, np.array([0, 1, 1, 0]))
+    t.history_limit = 10
+    version = t.history_version
+    t.run(epochs=11)
+    assert len(t.history) <= 10
+    assert t.history.epoch[0] == 0 and t.history.epoch[-1] == 11
+    assert t.history_version == version + 1
+    t.run(epochs=50)
+    assert len(t.history) <= 10 and t.history.epoch[-1] == 61
+    assert t.history.epoch == sorted(t.history.epoch)

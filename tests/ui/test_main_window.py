@@ -379,3 +379,12 @@ def test_python_app_py_launches_the_app(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_thinned_history_replaces_the_cost_curves(window):
+    trainer(window).history_limit = 20  # the worker is idle after settle()
+    window.train_for(60)
+    assert window.snapshot.epoch == 60
+    assert 10 <= len(window.history) <= 20
+    assert window.history.epoch[-1] == 60
+    assert window.cost_plot.data()["epoch"].tolist() == window.history.epoch
