@@ -388,3 +388,29 @@ def test_a_thinned_history_replaces_the_cost_curves(window):
     assert 10 <= len(window.history) <= 20
     assert window.history.epoch[-1] == 60
     assert window.cost_plot.data()["epoch"].tolist() == window.history.epoch
+
+
+def test_keyboard_space_right_and_r(window, qtbot):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    plot = window.data_plot.plot_widget
+    plot.setFocus()
+    qtbot.keyClick(plot, Qt.Key.Key_Space)
+    assert window.running
+    qtbot.keyClick(plot, Qt.Key.Key_Space)
+    assert not window.running
+    qtbot.keyClick(plot, Qt.Key.Key_R)
+    assert window.settle()
+    assert window.snapshot.epoch == 0
+    window.training_panel.step_unit.setCurrentText("epoch")
+    plot.setFocus()
+    qtbot.keyClick(plot, Qt.Key.Key_Right)
+    assert window.settle()
+    assert window.snapshot.epoch == 1
+    # Typing in a field does not start training.
+    window.training_panel.learning_rate.setFocus()
+    qtbot.keyClick(window.training_panel.learning_rate, Qt.Key.Key_Space)
+    assert not window.running
