@@ -389,6 +389,7 @@ class MainWindow(ProjectFiles, Teaching, QMainWindow):
         self.editor.message.connect(self.say)
         self.editor.install_shortcuts(self)
         self.inspector.highlightRequested.connect(self.network_view.highlight)
+        self.network_view.hovered.connect(self._diagram_hovered)
         self.inspector.appliedUpdate.connect(self._inspector_applied)
         self.docks["inspector"].visibilityChanged.connect(self._inspector_shown)
         self.lesson_panel.openLesson.connect(self.open_lesson)

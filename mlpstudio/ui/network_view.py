@@ -269,6 +269,8 @@ class NetworkView(QWidget):
     weightEdited = Signal(int, float)  # (index into net.params, new value)
     freezeToggled = Signal(int, bool)  # (param index, frozen?)
     unitClicked = Signal(int, int)  # (layer i, unit j); (-1, -1) = back to the network output
+    hovered = Signal(object)  # what is under the mouse: ("unit", i, j), ("edge", i, j, k),
+    # ("bias", i, j) with list-index layers (-1: inputs), or None
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -1223,6 +1225,7 @@ class NetworkView(QWidget):
         self._set_hover(self._hovered, False)
         self._hovered = hit
         self._set_hover(hit, True)
+        self.hovered.emit(hit)
         editable = hit is not None and (hit[0] != "unit" or hit[1] >= 0)
         self._canvas.viewport().setCursor(
             Qt.CursorShape.PointingHandCursor if editable else Qt.CursorShape.ArrowCursor

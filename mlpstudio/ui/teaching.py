@@ -47,6 +47,15 @@ class Teaching:
         lr = self.training_panel.learning_rate.value()
         self.inspector.set_problem(net, X, net.encode(y, ds.n_classes), lr, label)
 
+    def _diagram_hovered(self, hit: tuple | None) -> None:
+        """The inspector's formula follows the unit or edge under the mouse in the diagram."""
+        if hit is None or not self.docks["inspector"].isVisible():
+            return
+        if hit[0] == "edge":
+            self.inspector.set_focus_edge(*hit[1:])
+        elif hit[1] >= 0:
+            self.inspector.set_focus_unit(hit[1], hit[2])
+
     def _inspector_applied(self, params: np.ndarray) -> None:
         if self.net is None:
             return

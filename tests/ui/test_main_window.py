@@ -414,3 +414,16 @@ def test_keyboard_space_right_and_r(window, qtbot):
     window.training_panel.learning_rate.setFocus()
     qtbot.keyClick(window.training_panel.learning_rate, Qt.Key.Key_Space)
     assert not window.running
+
+
+def test_the_inspector_formula_follows_the_unit_under_the_mouse(window):
+    window.docks["inspector"].show()
+    window.docks["inspector"].raise_()
+    window.select_point(0)
+    assert window.settle()
+    window.inspector.set_stage(0)  # z of layer 2
+    assert window.inspector.focus_item() == (0, None)
+    window.network_view.hovered.emit(("unit", 0, 2))
+    assert window.inspector.focus_item() == (2, None)
+    window.network_view.hovered.emit(None)  # moving off keeps the last one
+    assert window.inspector.focus_item() == (2, None)
