@@ -4,9 +4,10 @@ The format is a public contract (``docs/file-format.md``): people share project 
 class and script the command line around them. Three rules shape this module:
 
 - **Loading never executes anything and trusts nothing.** The text is parsed by :mod:`json`
-  (no pickle, no eval); every value is checked for type, shape, range and finiteness before
-  anything is built from it, and the first problem raises :class:`ProjectError` with a message
-  naming the place, e.g. ``network.weights[1]: expected 1 row of 4 values, found 2 rows``.
+  (nothing is unpickled or evaluated); every value is checked for type, shape, range and
+  finiteness before anything is built from it, and the first problem raises
+  :class:`ProjectError` with a message naming the place, e.g.
+  ``network.weights[1]: expected 1 row of 4 values, found 2 rows``.
   Files over :data:`MAX_FILE_BYTES` are refused before they are read, deep nesting stops the
   parser cleanly, and numbers that overflow a float (``1e999``) are reported, not turned into inf.
 - **Float64 values round-trip bit for bit.** Floats are written with ``repr`` (the shortest text

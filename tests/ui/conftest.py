@@ -1,4 +1,4 @@
-"""UI test set-up: settings go to a temporary folder, and no modal dialog ever blocks a test."""
+"""UI test set-up: settings in a temporary folder, no modal dialogs, and a ready main window."""
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -18,3 +18,18 @@ def _no_modal_dialogs(monkeypatch):
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
     for name in ("critical", "warning", "information", "about"):
         monkeypatch.setattr(QMessageBox, name, lambda *a, **k: QMessageBox.StandardButton.Ok)
+
+
+@pytest.fixture
+def window(qtbot):
+    """The main window at 1280×800 with its worker running and idle; closed cleanly after."""
+    from mlpstudio.ui.main_window import MainWindow
+
+    w = MainWindow(restore=False)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    assert w.settle()
+    yield w
+    w.dirty = False
+    w.shutdown()

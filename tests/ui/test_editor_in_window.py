@@ -21,16 +21,9 @@ NONE = Qt.KeyboardModifier.NoModifier
 
 
 @pytest.fixture
-def window(qtbot):
-    w = MainWindow(restore=False)
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    assert w.settle()
-    w.editor.set_tool("add")  # whichever tool the window starts with
-    yield w
-    w.dirty = False
-    w.shutdown()
+def window(window):
+    window.editor.set_tool("add")  # whichever tool the window starts with
+    return window
 
 
 def pixel(w: MainWindow, x: float, y: float):

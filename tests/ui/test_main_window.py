@@ -11,18 +11,6 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from mlpstudio.ui.main_window import MainWindow
 
 
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow(restore=False)
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    assert w.settle()
-    yield w
-    w.dirty = False
-    w.shutdown()
-
-
 def trainer(w: MainWindow):
     """The worker's trainer, read after settle() (the worker is idle then)."""
     return w.worker._trainer
