@@ -101,6 +101,11 @@ class History:
     def __len__(self) -> int:
         return len(self.epoch)
 
+    def extend(self, rows: History) -> None:
+        """Append every row of ``rows``."""
+        for name, values in rows.columns().items():
+            getattr(self, name).extend(values)
+
     def columns(self) -> dict[str, list]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
@@ -155,6 +160,7 @@ class Trainer:
         self.history_limit = HISTORY_LIMIT
         self.history_version = 0  # changes whenever rows are dropped, not only appended
         self.frozen = np.zeros(net.n_params, dtype=bool)
+        self._frozen_count = 0
         self.update = np.zeros(net.n_params, dtype=net.dtype)  # the last Δθ applied
         self._rng = np.random.default_rng(self.settings.seed)
         self._last_good = net.params.copy()
@@ -308,8 +314,6 @@ class Trainer:
         """Freeze (or free) one parameter by its index in ``net.params``."""
         self.frozen[index] = frozen
         self._frozen_count = int(self.frozen.sum())
-
-    _frozen_count = 0
 
     def step(self, unit: str = "batch") -> StepInfo:
         """One point, one batch or one epoch; always ends with valid, finite weights."""

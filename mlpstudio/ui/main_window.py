@@ -641,17 +641,15 @@ class MainWindow(ProjectFiles, Teaching, QMainWindow):
         """Keep the latest snapshot; the display timer draws it."""
         if self._shut_down or self.net is None or tuple(self.net.sizes) != snap.sizes:
             return  # after closing, or a snapshot of a network that has just been replaced
-        if snap.history_start == 0 or snap.history_start < len(self.history) - len(snap.history):
+        if snap.history_start == 0:
+            # A new run, a reset or a thinned history: the worker sent every row.
             self.history = snap.history.copy()
             self._history_reset = True
             self._pending_rows = History()
         else:
-            self.history.truncate(
-                self.history.epoch[snap.history_start - 1] if snap.history_start else -1
-            )
-            for row in zip(*snap.history.columns().values(), strict=True):
-                self.history.append(row[0], row[1:])
-                self._pending_rows.append(row[0], row[1:])
+            # Rows continue where the previous snapshot stopped (the worker counts what it sent).
+            self.history.extend(snap.history)
+            self._pending_rows.extend(snap.history)
         self.snapshot = snap
         self.rate = rate
         self._new_snapshot = True

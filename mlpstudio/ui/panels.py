@@ -92,9 +92,7 @@ class DataPanel(QWidget):
         super().__init__(parent)
         form = QFormLayout(self)
         gens = list(datasets.GENERATORS)
-        self.generator = _combo(
-            gens, "Which dataset to generate", getattr(datasets, "DESCRIPTIONS", None)
-        )
+        self.generator = _combo(gens, "Which dataset to generate", datasets.DESCRIPTIONS)
         self.source = QLabel("")
         self.source.setWordWrap(True)
         self.source.setVisible(False)
