@@ -877,6 +877,8 @@ class MainWindow(ProjectFiles, Teaching, QMainWindow):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._sized:
+            # Start with the focus on the plot, not in a text field, so Space trains at once.
+            self.data_plot.plot_widget.setFocus()
             # Dock sizes only take once the window has its size; a restored layout wins.
             self._sized = True
             if not self._layout_restored:
