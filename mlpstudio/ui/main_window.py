@@ -47,15 +47,15 @@ from mlpstudio.core import boundary as core_boundary
 from mlpstudio.core.training import Snapshot
 
 from . import theme as ui_theme
-from .cost_plot import CostPlot
-from .data_editor import DataEditor, Tool
-from .data_plot import DataPlot
-from .inspector import Inspector
-from .lesson_panel import LessonPanel
-from .network_view import NetworkView
-from .panels import DataPanel, DataSpec, NetworkPanel, NetworkSpec, TrainingPanel
-from .project_files import ProjectFiles
-from .teaching import Teaching
+from .controllers.files import ProjectFiles
+from .controllers.teaching import Teaching
+from .views.cost_plot import CostPlot
+from .views.data_editor import DataEditor, Tool
+from .views.data_plot import DataPlot
+from .views.inspector import Inspector
+from .views.lesson_panel import LessonPanel
+from .views.network_view import NetworkView
+from .views.panels import DataPanel, DataSpec, NetworkPanel, NetworkSpec, TrainingPanel
 from .worker import WorkerThread
 
 REPAINT_MS = 16  # the display timer; a frame is drawn only when a new snapshot has arrived

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QPointF
 
 from mlpstudio.core.training import History
-from mlpstudio.ui.cost_plot import CostPlot
+from mlpstudio.ui.views.cost_plot import CostPlot
 
 
 def make_history(n: int, start: int = 0, test: bool = True, seed: int = 0) -> History:

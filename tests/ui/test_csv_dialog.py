@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from mlpstudio.core import datasets
 from mlpstudio.core.datasets import Dataset
-from mlpstudio.ui import csv_dialog
-from mlpstudio.ui.csv_dialog import PREVIEW_ROWS, CsvImportDialog, export_csv, import_csv
+from mlpstudio.ui.views import csv_dialog
+from mlpstudio.ui.views.csv_dialog import PREVIEW_ROWS, CsvImportDialog, export_csv, import_csv
 
 DATASETS = Path(__file__).resolve().parents[2] / "resources" / "datasets"
 

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QInputDialog
 from mlpstudio.core import Network, Trainer, TrainSettings, datasets
 from mlpstudio.core.datasets import Dataset
 from mlpstudio.core.editing import PointSet
-from mlpstudio.ui.data_editor import DataEditor, Tool
-from mlpstudio.ui.data_plot import DataPlot
+from mlpstudio.ui.views.data_editor import DataEditor, Tool
+from mlpstudio.ui.views.data_plot import DataPlot
 from mlpstudio.ui.worker import WorkerThread
 
 LEFT, RIGHT, MIDDLE = (

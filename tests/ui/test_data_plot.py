@@ -12,7 +12,7 @@ from mlpstudio.core import boundary
 from mlpstudio.core.datasets import Dataset
 from mlpstudio.core.network import Network
 from mlpstudio.ui import palette
-from mlpstudio.ui.data_plot import GRID_N, REGION_STRENGTH, DataPlot
+from mlpstudio.ui.views.data_plot import GRID_N, REGION_STRENGTH, DataPlot
 
 
 def make_dataset(n: int = 40, classes: int = 2, seed: int = 0) -> Dataset:

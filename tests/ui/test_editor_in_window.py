@@ -11,8 +11,8 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from mlpstudio.core import datasets
-from mlpstudio.ui.csv_dialog import CsvImportDialog
 from mlpstudio.ui.main_window import MainWindow
+from mlpstudio.ui.views.csv_dialog import CsvImportDialog
 
 IRIS = Path(__file__).resolve().parents[2] / "resources" / "datasets" / "iris.csv"
 LEFT, RIGHT = Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from mlpstudio.core import datasets
 from mlpstudio.core.network import Network
 from mlpstudio.core.training import Trainer, TrainSettings
-from mlpstudio.ui.formula import to_html, to_unicode
-from mlpstudio.ui.inspector import Inspector
+from mlpstudio.ui.views.formula import to_html, to_unicode
+from mlpstudio.ui.views.inspector import Inspector
 
 XOR = datasets.generate("xor")
 

@@ -179,8 +179,8 @@ def test_a_bad_file_shows_the_error_and_keeps_everything(window, tmp_path, monke
 def test_open_a_csv(window, tmp_path, monkeypatch):
     csv = tmp_path / "pts.csv"
     csv.write_text("a,b,label\n0,0,no\n1,1,no\n0,1,yes\n1,0,yes\n0.1,0.9,yes\n0.9,0.1,yes\n")
-    import mlpstudio.ui.project_files as project_files
-    from mlpstudio.ui.csv_dialog import CsvImportDialog
+    import mlpstudio.ui.controllers.files as project_files
+    from mlpstudio.ui.views.csv_dialog import CsvImportDialog
 
     def accept_defaults(parent, path, test_ratio, seed, standardise):
         dialog = CsvImportDialog(path, parent, test_ratio, seed, standardise)

@@ -12,7 +12,7 @@ from mlpstudio.core import boundary
 from mlpstudio.core import diagnostics as dg
 from mlpstudio.core.network import Network
 from mlpstudio.core.training import Trainer, TrainSettings, snapshot
-from mlpstudio.ui.network_view import NetworkView, render_png
+from mlpstudio.ui.views.network_view import NetworkView, render_png
 
 SHAPES = [
     ([2, 2, 1], "sigmoid"),

@@ -21,12 +21,12 @@ from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
-from ..core import boundary
-from . import palette
+from ...core import boundary
+from .. import palette
 
 if TYPE_CHECKING:
-    from ..core.datasets import Dataset
-    from ..core.network import Network
+    from ...core.datasets import Dataset
+    from ...core.network import Network
 
 GRID_N = 150  # cells along the longer side of the view: finer than this is invisible
 UNIT_N = 120  # a unit map is evaluated for every unit at once, so it is a little coarser

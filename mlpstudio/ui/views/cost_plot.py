@@ -16,8 +16,8 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QCheckBox, QTabWidget, QVBoxLayout, QWidget
 
-from ..core.training import History
-from . import palette
+from ...core.training import History
+from .. import palette
 from .data_plot import export_plot_item
 
 COLUMNS = ("epoch", "train_cost", "test_cost", "train_accuracy", "test_accuracy")

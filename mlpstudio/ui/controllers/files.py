@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from mlpstudio.core import Network, TrainSettings, datasets
 from mlpstudio.core import project as core_project
 
-from .csv_dialog import export_csv, import_csv
-from .panels import DataSpec, NetworkSpec
+from ..views.csv_dialog import export_csv, import_csv
+from ..views.panels import DataSpec, NetworkSpec
 
 MAX_RECENT = 8
 FILE_FILTER = "MLP Studio projects (*.json);;CSV data (*.csv);;All files (*)"

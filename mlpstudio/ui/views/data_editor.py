@@ -56,10 +56,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core import editing
-from ..core.datasets import Dataset
-from ..core.editing import EditError, PointSet
-from . import palette
+from ...core import editing
+from ...core.datasets import Dataset
+from ...core.editing import EditError, PointSet
+from .. import palette
 from .data_plot import CLICK_RADIUS_PX, DataPlot
 
 DRAG_THRESHOLD_PX = 3.0  # less movement than this between press and release is a click

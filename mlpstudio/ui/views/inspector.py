@@ -57,7 +57,7 @@ from mlpstudio.core.stepper import (
     w_name,
 )
 
-from . import palette
+from .. import palette
 from .formula import MATH_CSS, to_html, to_unicode
 
 MAX_POINT_COLUMNS = 12  # a batch's per-point columns beyond this are left out of the table

@@ -38,10 +38,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core import activations
-from ..core import diagnostics as dg
-from ..core.network import Network
-from . import palette
+from ...core import activations
+from ...core import diagnostics as dg
+from ...core.network import Network
+from .. import palette
 from .network_items import (
     BiasItem,
     EdgeBundleItem,

@@ -24,8 +24,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem
 
-from ..core.diagnostics import num
-from . import palette
+from ...core.diagnostics import num
+from .. import palette
 
 # Edge widths are bucketed into this many levels, each one pen, so painting is a few drawLines.
 LEVELS = 6

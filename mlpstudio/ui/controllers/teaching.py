@@ -15,7 +15,7 @@ from mlpstudio.core import lessons
 from mlpstudio.core import project as core_project
 from mlpstudio.resources_path import example
 
-from . import theme as ui_theme
+from .. import theme as ui_theme
 
 
 class Teaching:

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core import datasets
-from ..core.datasets import DataError, Dataset
-from . import palette
+from ...core import datasets
+from ...core.datasets import DataError, Dataset
+from .. import palette
 
 PREVIEW_ROWS = 20
 ERROR_COLOR = palette.NEGATIVE_HEX

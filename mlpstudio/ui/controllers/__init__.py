@@ -1,0 +1,1 @@
+"""The controllers: files, training and teaching commands that change the session."""

@@ -1,0 +1,1 @@
+"""The views: widgets that show the session and turn user gestures into commands."""
