@@ -2,8 +2,9 @@
 
 A :class:`PointSet` holds the points of a 2-D dataset (``X``, ``y``, the train/test mask, the
 class and feature names) and changes them only through edits: add, delete, move, relabel, mark
-train or test, re-split, add/rename/remove a class, clear, replace everything. Each edit is a
-small reversible command kept on an undo stack (:data:`UNDO_DEPTH` deep), so :meth:`undo` and
+train or test, re-split, add/rename/remove a class, clear, replace everything. It checks each
+edit (``EditError`` says why one cannot be made), then hands it as a small reversible command to
+an undo stack (:mod:`mlpstudio.core.undo`, :data:`UNDO_DEPTH` deep), so :meth:`undo` and
 :meth:`redo` restore every array bit for bit. A drag made of many small edits (a spray stroke, a
 moved point) can be gathered into one undo step with :meth:`PointSet.group`.
 
@@ -18,15 +19,26 @@ only views of :attr:`X`, :attr:`y` and :attr:`train_mask` stay valid as they wer
 from __future__ import annotations
 
 import contextlib
-import copy as _copy
+import copy
 import math
-from collections import deque
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from .datasets import MAX_TEST_RATIO, Dataset, split
+from .undo import (
+    AddClass,
+    Command,
+    Delete,
+    DropClass,
+    Insert,
+    RenameClass,
+    Replace,
+    SetRows,
+    State,
+    UndoStack,
+    frozen,
+)
 
 Array = np.ndarray
 
@@ -37,234 +49,6 @@ UNDO_DEPTH = 500
 
 class EditError(ValueError):
     """An edit that cannot be made (bad index, unknown class, too many classes, ...)."""
-
-
-@dataclass
-class _State:
-    """Everything an edit can change; the arrays are treated as immutable."""
-
-    X: Array
-    y: Array
-    mask: Array
-    classes: list[str]
-    features: list[str]
-    generator: dict | None
-
-    def copy(self) -> _State:
-        return _State(
-            self.X, self.y, self.mask, list(self.classes), list(self.features),
-            _copy.deepcopy(self.generator),
-        )  # fmt: skip
-
-
-def _frozen(a: Array) -> Array:
-    a.flags.writeable = False
-    return a
-
-
-# --------------------------------------------------------------------------------------------
-# Commands: each knows how to apply itself to a state and how to revert that exactly.
-# --------------------------------------------------------------------------------------------
-
-
-class _Command:
-    label = "edit"
-
-    def apply(self, s: _State) -> None:
-        raise NotImplementedError
-
-    def revert(self, s: _State) -> None:
-        raise NotImplementedError
-
-    def merge(self, other: _Command) -> bool:
-        """Absorb ``other`` (the edit right after this one in a group); False if it cannot."""
-        return False
-
-
-def _insert_rows(s: _State, idx: Array, X: Array, y: Array, mask: Array) -> None:
-    """Put rows at the sorted final positions ``idx``; the other rows keep their order."""
-    m = len(s.X) + len(idx)
-    keep = np.ones(m, dtype=bool)
-    keep[idx] = False
-    newX = np.empty((m, s.X.shape[1]), dtype=np.float64)
-    newy = np.empty(m, dtype=np.int64)
-    newm = np.empty(m, dtype=bool)
-    newX[keep], newX[idx] = s.X, X
-    newy[keep], newy[idx] = s.y, y
-    newm[keep], newm[idx] = s.mask, mask
-    s.X, s.y, s.mask = _frozen(newX), _frozen(newy), _frozen(newm)
-
-
-def _delete_rows(s: _State, idx: Array) -> None:
-    s.X = _frozen(np.delete(s.X, idx, axis=0))
-    s.y = _frozen(np.delete(s.y, idx))
-    s.mask = _frozen(np.delete(s.mask, idx))
-
-
-class _Insert(_Command):
-    label = "add points"
-
-    def __init__(self, idx: Array, X: Array, y: Array, mask: Array) -> None:
-        self.idx, self.X, self.y, self.mask = idx, X, y, mask
-
-    def apply(self, s: _State) -> None:
-        _insert_rows(s, self.idx, self.X, self.y, self.mask)
-
-    def revert(self, s: _State) -> None:
-        _delete_rows(s, self.idx)
-
-    def merge(self, other: _Command) -> bool:
-        # Appends right after one another (a spray stroke) become one append. add_points is
-        # the only maker of _Insert and always appends, so consecutive indices mean "at the end".
-        if type(other) is not _Insert or not len(self.idx) or not len(other.idx):
-            return False
-        if other.idx[0] != self.idx[-1] + 1:
-            return False
-        self.idx = np.concatenate([self.idx, other.idx])
-        self.X = np.concatenate([self.X, other.X])
-        self.y = np.concatenate([self.y, other.y])
-        self.mask = np.concatenate([self.mask, other.mask])
-        return True
-
-
-class _Delete(_Command):
-    label = "delete points"
-
-    def __init__(self, s: _State, idx: Array) -> None:
-        self.idx = idx
-        self.X, self.y, self.mask = s.X[idx], s.y[idx], s.mask[idx]
-
-    def apply(self, s: _State) -> None:
-        _delete_rows(s, self.idx)
-
-    def revert(self, s: _State) -> None:
-        _insert_rows(s, self.idx, self.X, self.y, self.mask)
-
-
-class _Set(_Command):
-    """New values for some rows of one array: ``X`` (move), ``y`` (relabel), ``mask`` (split)."""
-
-    def __init__(self, s: _State, name: str, idx: Array, new: Array, label: str) -> None:
-        self.name, self.idx, self.label = name, idx, label
-        self.old = getattr(s, name)[idx].copy()
-        self.new = new
-
-    def _put(self, s: _State, values: Array) -> None:
-        a = getattr(s, self.name).copy()
-        a[self.idx] = values
-        setattr(s, self.name, _frozen(a))
-
-    def apply(self, s: _State) -> None:
-        self._put(s, self.new)
-
-    def revert(self, s: _State) -> None:
-        self._put(s, self.old)
-
-    def merge(self, other: _Command) -> bool:
-        # A point dragged across the plot: keep the first "before" and the last "after".
-        if (
-            isinstance(other, _Set)
-            and other.name == self.name
-            and np.array_equal(other.idx, self.idx)
-        ):
-            self.new = other.new
-            return True
-        return False
-
-
-class _AddClass(_Command):
-    label = "add class"
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def apply(self, s: _State) -> None:
-        s.classes = [*s.classes, self.name]
-
-    def revert(self, s: _State) -> None:
-        s.classes = s.classes[:-1]
-
-
-class _RenameClass(_Command):
-    label = "rename class"
-
-    def __init__(self, k: int, old: str, new: str) -> None:
-        self.k, self.old, self.new = k, old, new
-
-    def _name(self, s: _State, name: str) -> None:
-        s.classes = [name if j == self.k else c for j, c in enumerate(s.classes)]
-
-    def apply(self, s: _State) -> None:
-        self._name(s, self.new)
-
-    def revert(self, s: _State) -> None:
-        self._name(s, self.old)
-
-
-class _DropClass(_Command):
-    """Remove the name of class ``k`` (which has no points); the classes above move down."""
-
-    label = "remove class"
-
-    def __init__(self, k: int, name: str) -> None:
-        self.k, self.name = k, name
-
-    def apply(self, s: _State) -> None:
-        s.y = _frozen(np.where(s.y > self.k, s.y - 1, s.y))
-        s.classes = [c for j, c in enumerate(s.classes) if j != self.k]
-
-    def revert(self, s: _State) -> None:
-        s.y = _frozen(np.where(s.y >= self.k, s.y + 1, s.y))
-        s.classes = [*s.classes[: self.k], self.name, *s.classes[self.k :]]
-
-
-class _Replace(_Command):
-    label = "replace the data"
-
-    def __init__(self, old: _State, new: _State) -> None:
-        self.old, self.new = old.copy(), new.copy()
-
-    def _set(self, s: _State, to: _State) -> None:
-        t = to.copy()
-        s.X, s.y, s.mask, s.classes, s.features = t.X, t.y, t.mask, t.classes, t.features
-
-    def apply(self, s: _State) -> None:
-        self._set(s, self.new)
-
-    def revert(self, s: _State) -> None:
-        self._set(s, self.old)
-
-
-class _Group(_Command):
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.parts: list[_Command] = []
-
-    def add(self, cmd: _Command) -> None:
-        if not (self.parts and self.parts[-1].merge(cmd)):
-            self.parts.append(cmd)
-
-    def apply(self, s: _State) -> None:
-        for cmd in self.parts:
-            cmd.apply(s)
-
-    def revert(self, s: _State) -> None:
-        for cmd in reversed(self.parts):
-            cmd.revert(s)
-
-
-@dataclass
-class _Entry:
-    """One undo step: the command and the generator record before and after it."""
-
-    command: _Command
-    generator_before: dict | None
-    generator_after: dict | None
-
-
-# --------------------------------------------------------------------------------------------
-# The point set
-# --------------------------------------------------------------------------------------------
 
 
 def spray_points(
@@ -284,10 +68,7 @@ class PointSet:
         if depth < 1:
             raise EditError(f"the undo depth must be at least 1, got {depth}")
         self._s = self._state_of(dataset if dataset is not None else self.empty())
-        self._undo: deque[_Entry] = deque(maxlen=depth)
-        self._redo: list[_Entry] = []
-        self._group: _Group | None = None
-        self._group_gen: dict | None = None
+        self._history = UndoStack(depth)
         self._version = 0
         self._cached: tuple[int, Dataset] | None = None
         self._replaced_all = False
@@ -301,12 +82,12 @@ class PointSet:
         )  # fmt: skip
 
     @staticmethod
-    def _state_of(ds: Dataset) -> _State:
+    def _state_of(ds: Dataset) -> State:
         if ds.n_features != 2:
             raise EditError(f"the editor draws 2 features, this dataset has {ds.n_features}")
-        return _State(
-            _frozen(ds.X.copy()), _frozen(ds.y.copy()), _frozen(ds.train_mask.copy()),
-            list(ds.class_names), list(ds.feature_names), _copy.deepcopy(ds.generator),
+        return State(
+            frozen(ds.X.copy()), frozen(ds.y.copy()), frozen(ds.train_mask.copy()),
+            list(ds.class_names), list(ds.feature_names), copy.deepcopy(ds.generator),
         )  # fmt: skip
 
     # ---- reading ---------------------------------------------------------------------------
@@ -360,7 +141,7 @@ class PointSet:
             ds = Dataset(
                 X=s.X.copy(), y=s.y.copy(), class_names=list(s.classes),
                 feature_names=list(s.features), train_mask=s.mask.copy(),
-                generator=_copy.deepcopy(s.generator),
+                generator=copy.deepcopy(s.generator),
             )  # fmt: skip
             self._cached = (self._version, ds)
         return self._cached[1]
@@ -403,60 +184,53 @@ class PointSet:
 
     @property
     def can_undo(self) -> bool:
-        return bool(self._undo) and self._group is None
+        return self._history.can_undo
 
     @property
     def can_redo(self) -> bool:
-        return bool(self._redo) and self._group is None
+        return self._history.can_redo
 
     @property
     def undo_depth(self) -> int:
         """How many steps can be undone now."""
-        return len(self._undo)
+        return self._history.depth
 
     @property
     def max_depth(self) -> int:
-        return int(self._undo.maxlen or 0)
+        return self._history.max_depth
 
     def undo_text(self) -> str:
-        return self._undo[-1].command.label if self._undo else ""
+        return self._history.undo_text()
 
     def redo_text(self) -> str:
-        return self._redo[-1].command.label if self._redo else ""
+        return self._history.redo_text()
 
     def undo(self) -> bool:
         """Revert the last edit; False if there is nothing to undo."""
-        if not self.can_undo:
+        cmd = self._history.undo(self._s)
+        if cmd is None:
             return False
-        entry = self._undo.pop()
-        entry.command.revert(self._s)
-        self._s.generator = _copy.deepcopy(entry.generator_before)
-        self._redo.append(entry)
-        self._changed(isinstance(entry.command, _Replace))
+        self._changed(cmd.replaces_all)
         return True
 
     def redo(self) -> bool:
         """Make the last undone edit again; False if there is nothing to redo."""
-        if not self.can_redo:
+        cmd = self._history.redo(self._s)
+        if cmd is None:
             return False
-        entry = self._redo.pop()
-        entry.command.apply(self._s)
-        self._s.generator = _copy.deepcopy(entry.generator_after)
-        self._undo.append(entry)
-        self._changed(isinstance(entry.command, _Replace))
+        self._changed(cmd.replaces_all)
         return True
 
     def discard_redo(self) -> None:
         """Forget the undone edits (after an undo that only took back a refused edit)."""
-        self._redo.clear()
+        self._history.discard_redo()
 
     def clear_history(self) -> None:
-        self._undo.clear()
-        self._redo.clear()
+        self._history.clear()
 
     def reset(self, dataset: Dataset) -> None:
         """Start again from ``dataset`` with an empty history (a new project, a loaded one)."""
-        if self._group is not None:
+        if self.in_group:
             raise EditError("cannot reset inside a group of edits")
         self._s = self._state_of(dataset)
         self.clear_history()
@@ -475,34 +249,20 @@ class PointSet:
             self.end()
 
     def begin(self, label: str) -> None:
-        if self._group is not None:
+        if self.in_group:
             raise EditError("a group of edits is already open")
-        self._group = _Group(label)
-        self._group_gen = _copy.deepcopy(self._s.generator)
+        self._history.begin(label, self._s)
 
     def end(self) -> None:
-        group, self._group = self._group, None
-        if group is None or not group.parts:
-            return
-        self._redo.clear()
-        self._undo.append(_Entry(group, self._group_gen, _copy.deepcopy(self._s.generator)))
+        self._history.end(self._s)
 
     @property
     def in_group(self) -> bool:
-        return self._group is not None
+        return self._history.in_group
 
-    def _do(self, cmd: _Command) -> None:
-        before = _copy.deepcopy(self._s.generator)
-        cmd.apply(self._s)
-        # Edited points are no longer what a generator makes; a replacement brings its own.
-        new_gen = cmd.new.generator if isinstance(cmd, _Replace) else None
-        self._s.generator = _copy.deepcopy(new_gen)
-        if self._group is not None:
-            self._group.add(cmd)
-        else:
-            self._redo.clear()
-            self._undo.append(_Entry(cmd, before, _copy.deepcopy(self._s.generator)))
-        self._changed(isinstance(cmd, _Replace))
+    def _do(self, cmd: Command) -> None:
+        self._history.do(cmd, self._s)
+        self._changed(cmd.replaces_all)
 
     def _changed(self, replaced_all: bool = False) -> None:
         self._version += 1
@@ -543,7 +303,7 @@ class PointSet:
         idx = np.arange(n, n + len(X), dtype=np.int64)
         if len(X):
             y = np.full(len(X), k, dtype=np.int64)
-            self._do(_Insert(idx, X, y, np.full(len(X), bool(train))))
+            self._do(Insert(idx, X, y, np.full(len(X), bool(train))))
         return idx
 
     def add_point(self, x: float, y: float, label: int, train: bool = True) -> int:
@@ -553,7 +313,7 @@ class PointSet:
         """Delete the points at ``indices``; returns how many were deleted."""
         idx = self._indices(indices)
         if len(idx):
-            self._do(_Delete(self._s, idx))
+            self._do(Delete(self._s, idx))
         return len(idx)
 
     def move(self, indices: object, to: object) -> None:
@@ -566,13 +326,13 @@ class PointSet:
         if len(to) != len(idx):
             raise EditError(f"{len(idx)} points to move but {len(to)} positions")
         if len(idx):
-            self._do(_Set(self._s, "X", idx, to, "move points"))
+            self._do(SetRows(self._s, "X", idx, to, "move points"))
 
     def relabel(self, indices: object, label: int) -> None:
         idx, k = self._indices(indices), self._label(label)
         idx = idx[self._s.y[idx] != k]
         if len(idx):
-            self._do(_Set(self._s, "y", idx, np.full(len(idx), k, np.int64), "change class"))
+            self._do(SetRows(self._s, "y", idx, np.full(len(idx), k, np.int64), "change class"))
 
     def set_train(self, indices: object, train: bool) -> None:
         """Mark the points as training (True) or test (False) points."""
@@ -580,7 +340,7 @@ class PointSet:
         idx = idx[self._s.mask[idx] != bool(train)]
         if len(idx):
             what = "mark as training" if train else "mark as test"
-            self._do(_Set(self._s, "mask", idx, np.full(len(idx), bool(train)), what))
+            self._do(SetRows(self._s, "mask", idx, np.full(len(idx), bool(train)), what))
 
     def resplit(self, test_ratio: float, seed: int) -> None:
         """Hold out ``round(n · test_ratio)`` random points for testing (``datasets.split``)."""
@@ -589,12 +349,12 @@ class PointSet:
         mask = split(self.dataset(), test_ratio, seed).train_mask
         idx = np.flatnonzero(mask != self._s.mask)
         if len(idx):
-            self._do(_Set(self._s, "mask", idx, mask[idx], "re-split"))
+            self._do(SetRows(self._s, "mask", idx, mask[idx], "re-split"))
 
     def clear(self) -> None:
         """Delete every point; the classes stay."""
         if self.n_points:
-            self._do(_Delete(self._s, np.arange(self.n_points, dtype=np.int64)))
+            self._do(Delete(self._s, np.arange(self.n_points, dtype=np.int64)))
 
     def _check_name(self, name: object, ignore: int | None = None) -> str:
         if not isinstance(name, str) or not name.strip():
@@ -618,14 +378,14 @@ class PointSet:
         if self.n_classes >= MAX_CLASSES:
             raise EditError(f"there can be at most {MAX_CLASSES} classes")
         name = self._check_name(self.new_class_name() if name is None else name)
-        self._do(_AddClass(name))
+        self._do(AddClass(name))
         return self.n_classes - 1
 
     def rename_class(self, k: int, name: str) -> None:
         k = self._label(k)
         name = self._check_name(name, ignore=k)
         if name != self._s.classes[k]:
-            self._do(_RenameClass(k, self._s.classes[k], name))
+            self._do(RenameClass(k, self._s.classes[k], name))
 
     def remove_class(self, k: int, relabel_to: int | None = None) -> None:
         """Remove class ``k``: its points are deleted, or relabelled to ``relabel_to``.
@@ -638,7 +398,7 @@ class PointSet:
         if relabel_to is not None and self._label(relabel_to) == k:
             raise EditError("cannot relabel a class's points to the class being removed")
         name = self._s.classes[k]
-        opened = self._group is None
+        opened = not self.in_group
         if opened:
             self.begin(f"remove class {name!r}")
         try:
@@ -647,7 +407,7 @@ class PointSet:
                 self.delete(rows)
             else:
                 self.relabel(rows, relabel_to)
-            self._do(_DropClass(k, name))
+            self._do(DropClass(k, name))
         finally:
             if opened:
                 self.end()
@@ -655,4 +415,4 @@ class PointSet:
     def replace(self, dataset: Dataset) -> None:
         """Replace everything by ``dataset`` (an import) as one step that can be undone."""
         new = self._state_of(dataset)
-        self._do(_Replace(self._s, new))
+        self._do(Replace(self._s, new))

@@ -14,6 +14,7 @@ from mlpstudio.core.editing import (
     PointSet,
     spray_points,
 )
+from mlpstudio.core.undo import Group, Insert, SetRows, State
 
 
 def state(ps: PointSet) -> tuple:
@@ -260,13 +261,11 @@ def test_a_group_is_one_undo_step_and_merges_appends_and_moves():
         for k in range(5):
             ps.add_points([[k, k], [k, -k]], 1)
         assert not ps.can_undo  # no undo in the middle of a stroke
-    assert ps.undo_depth == 2 and ps.n_points == 11
-    assert len(ps._undo[-1].command.parts) == 1  # five appends merged into one
+    assert ps.undo_depth == 2 and ps.n_points == 11 and ps.undo_text() == "spray"
     with ps.group("move"):
         for t in np.linspace(0, 1, 10):
             ps.move([0], [[t, 2 * t]])
     assert ps.X[0].tolist() == [1.0, 2.0]
-    assert len(ps._undo[-1].command.parts) == 1
     ps.undo()
     assert ps.X[0].tolist() == [0.0, 0.0]
     ps.undo()
@@ -274,6 +273,31 @@ def test_a_group_is_one_undo_step_and_merges_appends_and_moves():
     with ps.group("nothing"):
         pass
     assert ps.undo_depth == 1
+
+
+def empty_state() -> State:
+    return State(np.zeros((0, 2)), np.zeros(0, np.int64), np.zeros(0, bool), ["0", "1"], [], None)
+
+
+def test_a_group_merges_appends_in_a_row_and_moves_of_the_same_points():
+    s = empty_state()
+    stroke = Group("spray")
+    for k in range(5):  # what a spray stroke makes: appends, one after another
+        rows = np.arange(2 * k, 2 * k + 2)
+        cmd = Insert(rows, np.full((2, 2), k), np.ones(2, np.int64), np.ones(2, bool))
+        cmd.apply(s)
+        stroke.add(cmd)
+    assert len(stroke.parts) == 1 and len(s.X) == 10
+    drag = Group("move")
+    for t in (0.25, 0.5, 1.0):
+        cmd = SetRows(s, "X", np.array([0]), np.array([[t, t]]), "move points")
+        cmd.apply(s)
+        drag.add(cmd)
+    assert len(drag.parts) == 1 and s.X[0].tolist() == [1.0, 1.0]
+    drag.revert(s)
+    assert s.X[0].tolist() == [0.0, 0.0]  # the first "before" was kept
+    stroke.revert(s)
+    assert len(s.X) == 0
 
 
 def test_an_edit_clears_the_generator_record_and_undo_brings_it_back():

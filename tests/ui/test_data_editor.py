@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QInputDialog
 from mlpstudio.core import Network, Trainer, TrainSettings, datasets
 from mlpstudio.core.datasets import Dataset
 from mlpstudio.core.editing import PointSet
-from mlpstudio.ui.views.data_editor import DataEditor, Tool
 from mlpstudio.ui.views.data_plot import DataPlot
+from mlpstudio.ui.views.editor import DataEditor, Tool
 from mlpstudio.ui.worker import WorkerThread
 
 LEFT, RIGHT, MIDDLE = (
@@ -305,6 +305,23 @@ def test_ctrl_z_and_ctrl_shift_z_restore_every_state_exactly(qtbot, plot, editor
     assert np.array_equal(shown_points(plot), editor.points.X)
 
 
+def test_edits_between_begin_step_and_end_step_are_one_undo_step(qtbot, plot, editor):
+    seen: list[Dataset] = []
+    editor.datasetEdited.connect(seen.append)
+    editor.begin_step("script")
+    i = editor.add_point(0.0, 0.0)
+    editor.move_point(i, 0.5, 0.5)
+    editor.add_points([[0.1, 0.1], [0.2, 0.2]])
+    editor.delete_points([1])
+    assert not editor.actions()["undo"].isEnabled()  # no undo in the middle of a step
+    editor.end_step()
+    assert [d.n_points for d in seen] == [1, 1, 3, 2]  # each edit was announced
+    assert editor.dataset().X.tolist() == [[0.5, 0.5], [0.2, 0.2]]
+    assert editor.actions()["undo"].text() == "Undo script"
+    key(qtbot, plot, Qt.Key.Key_Z, CTRL)
+    assert editor.dataset().n_points == 0 and not editor.actions()["undo"].isEnabled()
+
+
 def test_undo_and_redo_buttons_follow_the_history(qtbot, plot, editor):
     bar = editor.toolbar()
     assert not bar.undo_button.isEnabled() and not bar.redo_button.isEnabled()
@@ -466,7 +483,12 @@ def test_a_standardised_view_stores_the_raw_coordinates(qtbot, plot):
 
 def test_editing_while_the_worker_trains_reaches_the_trainer(qtbot, plot):
     ds = datasets.split(datasets.generate("blobs", points=60, classes=3, seed=1), 0.2, 0)
-    editor = DataEditor(plot, PointSet(ds))
+    # The owner draws the data, as the main window does, and the editor does not redraw the plot
+    # after each edit: while the worker trains flat out it holds the GIL, so every Qt call of a
+    # redraw waits for the worker's switch interval, and the redraws alone took seconds (tens of
+    # seconds on a busy machine). Drawing is tested above; this test is about the data.
+    plot.set_dataset(ds, fit=True)
+    editor = DataEditor(plot, PointSet(ds), drive_plot=False)
     net = Network([2, 6, 3], ["tanh", "sigmoid"], seed=0)
     trainer = Trainer(
         net, ds.X_train, ds.y_train, ds.X_test, ds.y_test, TrainSettings(learning_rate=1.0),
