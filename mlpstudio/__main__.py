@@ -1,7 +1,9 @@
 """``mlpstudio``: with a subcommand it works headless (see :mod:`mlpstudio.cli`), else the app.
 
 The app is imported lazily, only when it is asked for, so the headless commands never import Qt:
-they start fast and run on servers without display libraries.
+they start fast and run on servers without display libraries. The app's options are checked
+here first (:mod:`mlpstudio.options` needs no Qt), so a mistyped option is one line on stderr
+even where Qt is missing.
 """
 
 from __future__ import annotations
@@ -10,14 +12,15 @@ import os
 import sys
 
 COMMANDS = ("train", "predict", "inspect", "gradcheck", "info")
-HELP_FLAGS = ("-h", "--help", "--version")
+# Options of the command line itself, before any command: `mlpstudio -q train ...`.
+CLI_FLAGS = ("-h", "--help", "--version", "-q", "--quiet")
 
 
 def _wants_cli(argv: list[str]) -> bool:
     if not argv:
         return False
     first = argv[0]
-    if first in COMMANDS or first in HELP_FLAGS:
+    if first in COMMANDS or first in CLI_FLAGS:
         return True
     # A bare word that names no file is a mistyped command, not a file to open: let the
     # command line say so instead of starting the app on a missing file.
@@ -34,6 +37,12 @@ def main(argv: list[str] | None = None) -> int:
         from mlpstudio import cli
 
         return cli.main(argv)
+    from mlpstudio import options
+
+    try:
+        options.parser().parse_args(argv)
+    except SystemExit as exc:  # a bad option (one line, status 2), or the app's --help
+        return exc.code if isinstance(exc.code, int) else options.EXIT_USAGE
     try:
         from mlpstudio.ui.app import run
     except ImportError as exc:

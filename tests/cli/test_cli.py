@@ -235,7 +235,7 @@ def test_a_diverging_run_reports_diverged_and_keeps_finite_weights(capsys, tmp_p
     out_file = tmp_path / "d.json"
     code, out, err = run(
         capsys, "train", "--dataset", "linear", "--output-activation", "linear",
-        "--activation", "linear", "--lr", "1000", "--epochs", "50", "--json", "--out", out_file,
+        "--activation", "linear", "--lr", "100", "--epochs", "50", "--json", "--out", out_file,
     )  # fmt: skip
     assert code == 0, err
     result = json.loads(out)
@@ -613,12 +613,12 @@ def test_the_entry_point_sends_files_and_no_arguments_to_the_app(monkeypatch):
 
 
 def test_negative_point_values_need_no_equals_sign():
-    assert cli._join_negative_values(["--point", "-1,0.5", "--label", "1"]) == [
+    assert cli.join_negative_values(["--point", "-1,0.5", "--label", "1"]) == [
         "--point=-1,0.5",
         "--label",
         "1",
     ]
-    assert cli._join_negative_values(["--point", "--json"]) == ["--point", "--json"]
+    assert cli.join_negative_values(["--point", "--json"]) == ["--point", "--json"]
 
 
 def python(*args: str, **kwargs) -> subprocess.CompletedProcess:

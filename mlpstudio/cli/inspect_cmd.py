@@ -1,0 +1,185 @@
+"""``mlpstudio inspect``: the forward and backward pass of one point, in the lecture's notation.
+
+Named ``inspect_cmd`` so that it is never mistaken for the standard library's ``inspect``.
+Per layer it shows ``z``, ``a`` and ``δ``, then the gradients ``δ_j a_k`` of this point's error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import textwrap
+from typing import Any, TextIO
+
+import numpy as np
+
+from mlpstudio.core import activations as act_table
+from mlpstudio.core import project
+
+from .common import EXIT_OK, fmt, table, vec
+from .points import add_point_arguments, point_and_target
+
+NAME = "inspect"
+
+_TARGET_FROM = {
+    "label": "given with --label",
+    "dataset": "the dataset's label of this point",
+    "prediction": "the network's own prediction (give --label to choose another)",
+}
+
+
+def add_arguments(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add ``inspect`` and its options to the command parsers; return its parser."""
+    ins = subparsers.add_parser(
+        NAME,
+        help="the forward and backward pass for one point, in the lecture's notation",
+        description=textwrap.fill(
+            "Show z, a and δ of every layer and the gradients δ_j a_k for one point. The "
+            "target is --label if given, else the dataset's label (--index), else the "
+            "network's own prediction.",
+            79,
+        ),
+        epilog=(
+            "examples:\n"
+            "  mlpstudio inspect xor.json --point 1,0 --label 1\n"
+            "  mlpstudio inspect xor.json --index 2 --json"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ins.add_argument("project", metavar="PROJECT.json")
+    add_point_arguments(ins)
+    ins.add_argument("--json", action="store_true", help="print the values as JSON")
+    return ins
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Print the passes of the chosen point on ``out``."""
+    p = project.load(args.project)
+    x, target, source = point_and_target(args, p)
+    info = inspection(p, x, target, source)
+    if args.json:
+        out.write(json.dumps(info, allow_nan=False) + "\n")
+    else:
+        out.write(_text(info, source, p))
+    return EXIT_OK
+
+
+def inspection(
+    p: project.Project, x: np.ndarray, target: int | None, source: str
+) -> dict[str, Any]:
+    """Every value of the forward and backward pass of point ``x``, as JSON-ready lists."""
+    net = p.network.astype(np.float64)
+    a1 = p.network_input(x)
+    fw = net.forward(a1)
+    predicted = int(net.classify(fw.output)[0])
+    target_class = predicted if target is None else target
+    Y = net.encode(np.array([target_class]), p.n_classes)
+    with np.errstate(all="ignore"):
+        bw = net.backward(fw, Y)
+    layers: list[dict[str, Any]] = [{"layer": 1, "a": fw.a[0][0].tolist()}]
+    for i, name in enumerate(net.activations):
+        layers.append(
+            {
+                "layer": i + 2,
+                "activation": name,
+                "z": fw.z[i][0].tolist(),
+                "a": fw.a[i + 1][0].tolist(),
+                "delta": bw.delta[i][0].tolist(),
+                "grad_weights": bw.grad_W[i].tolist(),
+                "grad_biases": bw.grad_b[i].tolist(),
+            }
+        )
+    names = p.class_names
+    return {
+        "network": net.describe(),
+        "point": np.asarray(x, dtype=np.float64).tolist(),
+        "standardised": p.standardisation is not None,
+        "target": Y[0].tolist(),
+        "target_class": target_class,
+        "target_name": names[target_class],
+        "target_from": source,
+        "output": fw.output[0].tolist(),
+        "predicted_class": predicted,
+        "predicted_name": names[predicted],
+        "cost": bw.cost,
+        "layers": layers,
+    }
+
+
+# The formula texts below spell the lecture's notation; they move to core's notation module.
+
+
+def _output_delta_formula(loss: str, activation: str, L: int) -> str:
+    if loss == "cross_entropy":
+        return f"δ_j^({L}) = a_j − y_j   (cross-entropy cancels g')"
+    if activation == "softmax":
+        return f"δ_j^({L}) = Σ_i 2 (a_i − y_i) ∂a_i/∂z_j   (softmax couples the outputs)"
+    return f"δ_j^({L}) = 2 (a_j − y_j) g'(z_j^({L}))"
+
+
+def _error_formula(loss: str, activation: str) -> str:
+    if loss == "squared_error":
+        return "E_x = Σ_c (a_c − y_c)²"
+    if activation == "softmax":
+        return "E_x = −Σ_c y_c ln a_c"
+    return "E_x = −Σ_c [y_c ln a_c + (1 − y_c) ln(1 − a_c)]"
+
+
+def _text(info: dict[str, Any], source: str, p: project.Project) -> str:
+    net = p.network
+    L = net.n_layers
+    layers = info["layers"]
+    lines = [
+        f"Forward and backward pass of {info['network']} for one point",
+        f"point    x = {vec(info['point'])}",
+    ]
+    if info["standardised"]:
+        lines.append(f"input    a^(1) = (x − mean) / std = {vec(layers[0]['a'])}")
+    lines += [
+        f"target   class {info['target_name']!r}: {_TARGET_FROM[source]}",
+        f"         y = {vec(info['target'])}",
+        "",
+        "Forward pass: z_j^(l) = Σ_k w_jk^(l) a_k^(l−1) + b_j^(l),  a_j^(l) = g(z_j^(l))",
+        "Layer 1 (input)",
+    ]
+    lines += [f"  a_{k + 1}^(1) = {fmt(v)}" for k, v in enumerate(layers[0]["a"])]
+    for layer in layers[1:]:
+        l = layer["layer"]
+        kind = ", output" if l == L else ""
+        lines.append(f"Layer {l} ({layer['activation']}{kind})")
+        rows = [
+            [f"z_{j + 1}^({l}) = {fmt(z)}", f"a_{j + 1}^({l}) = {fmt(a)}"]
+            for j, (z, a) in enumerate(zip(layer["z"], layer["a"], strict=True))
+        ]
+        lines += table(rows, numbers=False)
+    lines += [
+        f"Output   a^({L}) = {vec(info['output'])}: predicted class {info['predicted_name']!r}",
+        f"Error    {_error_formula(net.loss, net.output_activation)} = {fmt(info['cost'])}",
+        "",
+        "Backward pass: δ_j^(l) = ∂E_x/∂z_j^(l)",
+    ]
+    for layer in reversed(layers[1:]):
+        l = layer["layer"]
+        if l == L:
+            formula = _output_delta_formula(net.loss, layer["activation"], L)
+        else:
+            formula = f"δ_j^({l}) = (Σ_k δ_k^({l + 1}) w_kj^({l + 1})) g'(z_j^({l}))"
+        lines.append(f"Layer {l}: {formula}")
+        lines += [f"  δ_{j + 1}^({l}) = {fmt(v)}" for j, v in enumerate(layer["delta"])]
+        if not act_table.ACTIVATIONS[layer["activation"]].trainable:
+            lines.append(
+                "  (step units: g'(z) = 0, so δ = 0 and back-propagation cannot train them)"
+            )
+    lines += [
+        "",
+        "Gradients: ∂E_x/∂w_jk^(l) = δ_j^(l) a_k^(l−1),  ∂E_x/∂b_j^(l) = δ_j^(l)",
+    ]
+    for layer in layers[1:]:
+        l = layer["layer"]
+        lines.append(f"Layer {l} (row j: unit of layer {l}; column k: unit of layer {l - 1})")
+        n_in = len(layer["grad_weights"][0])
+        rows = [["", *(f"k={k + 1}" for k in range(n_in)), "bias"]]
+        for j, (gw, gb) in enumerate(zip(layer["grad_weights"], layer["grad_biases"], strict=True)):
+            rows.append([f"j={j + 1}", *(fmt(v, 4) for v in gw), fmt(gb, 4)])
+        lines += table(rows)
+    return "\n".join(lines) + "\n"

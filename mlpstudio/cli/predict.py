@@ -1,0 +1,160 @@
+"""``mlpstudio predict``: the outputs and predicted class of every point of a CSV file, as CSV.
+
+Columns are matched to the network's inputs by the header's names when it has them, else by
+position; the project's standardisation is applied first, as the app does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import math
+import os
+import sys
+import textwrap
+from typing import TextIO
+
+import numpy as np
+
+from mlpstudio.core import datasets, project
+
+from .common import EXIT_OK, UsageError, items
+
+NAME = "predict"
+
+
+def add_arguments(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add ``predict`` and its options to the command parsers; return its parser."""
+    pr = subparsers.add_parser(
+        NAME,
+        help="outputs and predicted class of points in a CSV file",
+        description=textwrap.fill(
+            "Run the project's network on the points of a CSV file and write, per point, the "
+            "features, the outputs a1..aK and the predicted class, as CSV. A header row is "
+            "optional; when it names the project's features, those columns are used.",
+            79,
+        ),
+        epilog="example:\n  mlpstudio predict xor.json points.csv --out predictions.csv",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    pr.add_argument("project", metavar="PROJECT.json")
+    pr.add_argument("points", metavar="POINTS.csv", help="the points ('-' reads stdin)")
+    pr.add_argument("--features", metavar="A,B", help="feature columns by name or 0-based index")
+    pr.add_argument("--out", metavar="FILE.csv", help="write here instead of stdout")
+    return pr
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write the predictions to ``--out`` or ``out``; say on ``err`` where they went."""
+    p = project.load(args.project)
+    features = items(args.features, "--features") if args.features else None
+    names, X = read_points(args.points, features, p)
+    with np.errstate(all="ignore"):
+        A = p.network.predict_proba(p.network_input(X)).astype(np.float64)
+    classes = p.network.classify(A)
+    class_names = p.class_names
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*names, *(f"a{c + 1}" for c in range(A.shape[1])), "class"])
+    for x, a, c in zip(X.tolist(), A.tolist(), classes.tolist(), strict=True):
+        writer.writerow([*map(repr, x), *map(repr, a), class_names[c]])
+    if args.out:
+        with open(args.out, "w", encoding="utf-8", newline="") as f:
+            f.write(buffer.getvalue())
+        print(f"mlpstudio predict: wrote {len(X):,} predictions to {args.out}", file=err)
+    else:
+        out.write(buffer.getvalue())
+    return EXIT_OK
+
+
+def read_points(
+    path: str, features: list[str] | None, p: project.Project
+) -> tuple[list[str], np.ndarray]:
+    """The feature columns of a CSV file of points (``-``: stdin): their names and values."""
+    file = os.path.basename(path) or path
+    rows = _rows(path, file)
+    d = p.network.n_inputs
+    header = rows[0][1] if not all(datasets.is_number(c) for c in rows[0][1]) else None
+    data = rows[1:] if header else rows
+    if not data:
+        raise datasets.DataError(f"{file}: a header but no points below it")
+    n_columns = len(header) if header else len(data[0][1])
+
+    if features is not None:
+        index = _chosen_columns(features, header, n_columns, d, file)
+    elif header and all(name in header for name in p.feature_names):
+        index = [header.index(name) for name in p.feature_names]
+    elif n_columns == d:
+        index = list(range(d))
+    else:
+        wanted = ", ".join(p.feature_names)
+        raise datasets.DataError(
+            f"{file}: {n_columns} columns, but the network takes {d} features ({wanted}); "
+            "name them in a header or choose the columns with --features"
+        )
+
+    names = [header[j] if header else p.feature_names[k] for k, j in enumerate(index)]
+    X = np.empty((len(data), d))
+    for i, (line, cells) in enumerate(data):
+        if len(cells) != n_columns:
+            raise datasets.DataError(
+                f"{file} line {line}: {len(cells)} columns, expected {n_columns}"
+            )
+        for k, j in enumerate(index):
+            try:
+                X[i, k] = float(cells[j])
+            except ValueError:
+                raise datasets.DataError(
+                    f"{file} line {line}, column {names[k]!r}: {cells[j]!r} is not a number"
+                ) from None
+            if not math.isfinite(X[i, k]):
+                raise datasets.DataError(
+                    f"{file} line {line}, column {names[k]!r}: {cells[j]!r} is not finite"
+                )
+    return names, X
+
+
+def _rows(path: str, file: str) -> list[tuple[int, list[str]]]:
+    """The non-blank rows of the file with their line numbers, cells stripped."""
+    if path == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            with open(path, encoding="utf-8-sig", newline="") as f:
+                text = f.read()
+        except FileNotFoundError:
+            raise datasets.DataError(f"{file}: file not found") from None
+        except UnicodeDecodeError:
+            raise datasets.DataError(f"{file}: not UTF-8 text") from None
+    try:
+        rows = [
+            (n + 1, [c.strip() for c in row])
+            for n, row in enumerate(csv.reader(io.StringIO(text, newline="")))
+        ]
+    except csv.Error as exc:
+        raise datasets.DataError(f"{file}: {exc}") from None
+    rows = [(line, cells) for line, cells in rows if any(cells)]
+    if not rows:
+        raise datasets.DataError(f"{file}: no points in the file")
+    return rows
+
+
+def _chosen_columns(
+    features: list[str], header: list[str] | None, n_columns: int, d: int, file: str
+) -> list[int]:
+    """The 0-based columns ``--features`` names, by header name or index."""
+    if len(features) != d:
+        raise UsageError(f"--features names {len(features)} columns; the network has {d} inputs")
+    index = []
+    for name in features:
+        if name.lstrip("-").isdigit():
+            j = int(name)
+        elif header and name in header:
+            j = header.index(name)
+        else:
+            raise UsageError(f"--features: no column {name!r} in {file}")
+        if not -n_columns <= j < n_columns:
+            raise UsageError(f"--features: column {j} is out of range ({n_columns} columns)")
+        index.append(j % n_columns)
+    return index
