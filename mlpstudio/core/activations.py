@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import notation
+
 Array = np.ndarray
 
 
@@ -83,42 +85,35 @@ def _softmax(z: Array, out: Array) -> Array:
 
 @dataclass(frozen=True)
 class Activation:
-    """One activation: its name, ``g(z, out)``, ``g'(z, a, out)`` and what the UI says of it."""
+    """One activation: its name, ``g(z, out)``, ``g'(z, a, out)`` and what the UI says of it.
+
+    ``formula`` and ``derivative`` are plain text from :mod:`~mlpstudio.core.notation`.
+    """
 
     name: str
     g: Callable[[Array, Array], Array]
     g_prime: Callable[[Array, Array, Array], Array] | None
-    formula: str
-    derivative: str
     output_only: bool = False
     trainable: bool = True
+
+    @property
+    def formula(self) -> str:
+        return notation.plain(notation.activation_rule(self.name))
+
+    @property
+    def derivative(self) -> str:
+        return notation.plain(notation.derivative_rule(self.name))
 
 
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation("linear", _linear, _linear_prime, "g(z) = z", "g'(z) = 1"),
-        Activation(
-            "step",
-            _step,
-            _step_prime,
-            "g(z) = 1 if z ≥ 0 else 0",
-            "g'(z) = 0",
-            trainable=False,
-        ),
-        Activation(
-            "sigmoid", _sigmoid, _sigmoid_prime, "g(z) = 1 / (1 + e^(−z))", "g'(z) = a (1 − a)"
-        ),
-        Activation("tanh", _tanh, _tanh_prime, "g(z) = tanh z", "g'(z) = 1 − a²"),
-        Activation("relu", _relu, _relu_prime, "g(z) = max(0, z)", "g'(z) = 1 if z > 0 else 0"),
-        Activation(
-            "softmax",
-            _softmax,
-            None,
-            "a_j = e^(z_j) / Σ_c e^(z_c)",
-            "∂a_j/∂z_i = a_j (1[i = j] − a_i)",
-            output_only=True,
-        ),
+        Activation("linear", _linear, _linear_prime),
+        Activation("step", _step, _step_prime, trainable=False),
+        Activation("sigmoid", _sigmoid, _sigmoid_prime),
+        Activation("tanh", _tanh, _tanh_prime),
+        Activation("relu", _relu, _relu_prime),
+        Activation("softmax", _softmax, None, output_only=True),
     )
 }
 

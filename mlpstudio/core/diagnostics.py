@@ -17,8 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import activations as act_table
-from . import boundary, losses
+from . import boundary, notation
 from .network import Backward, Forward, Network
+from .numformat import num
 
 Array = np.ndarray
 
@@ -26,8 +27,6 @@ Array = np.ndarray
 SATURATION_EPS = 1e-2
 # A unit is called saturated when it is blocked on at least this fraction of the points.
 SATURATED_FRACTION = 0.9
-# Sums with more terms than this are shortened in formulas ("+ … 28 more terms").
-MAX_TERMS = 4
 
 
 @dataclass
@@ -157,54 +156,19 @@ def plane(net: Network, xlim: tuple[float, float], ylim: tuple[float, float], n:
 
 
 # ---- formulas with numbers -------------------------------------------------------------------
+# Tooltips use notation's unit-local forms (the unit's own z, a, δ bare) in plain text.
+
+_DIGITS = 4  # digits of the values at the end of a tooltip's formula
 
 
-def num(v: float, digits: int = 3) -> str:
-    """A number as the diagram prints it: ``digits`` significant digits, a true minus sign."""
-    v = float(v)
-    if not np.isfinite(v):
-        return "nan" if np.isnan(v) else ("∞" if v > 0 else "−∞")
-    if v == 0:
-        return "0"
-    s = f"{v:.{digits}g}"
-    if "e" in s:
-        mant, exp = s.split("e")
-        s = f"{mant}e{int(exp)}"
-    return s.replace("-", "−")
-
-
-def _factor(v: float) -> str:
-    s = num(v)
-    return f"({s})" if s.startswith("−") else s
-
-
-def product_sum(terms: list[tuple[float, float]], constant: float | None = None) -> str:
-    """``0.12·0.8 − 0.05·1.1 + 0.1``: a sum of products with signs folded into the operators.
-
-    A term whose first factor is negative is written ``− |f|·g``; more than :data:`MAX_TERMS`
-    terms are shortened to the first ones and ``+ … (n more)``.
-    """
-    parts: list[str] = []
-    shown = terms[:MAX_TERMS]
-    for f, g in shown:
-        neg = f < 0
-        text = f"{num(abs(f))}·{_factor(g)}"
-        if not parts:
-            parts.append(("−" if neg else "") + text)
-        else:
-            parts.append((" − " if neg else " + ") + text)
-    if len(terms) > MAX_TERMS:
-        parts.append(f" + … ({len(terms) - MAX_TERMS} more)")
-    if constant is not None:
-        c = num(abs(constant))
-        parts.append((" − " if constant < 0 else " + ") + c if parts else num(constant))
-    return "".join(parts) if parts else "0"
+def _text(markup: str) -> str:
+    return notation.plain(markup)
 
 
 def unit_title(net: Network, layer: int, j: int) -> str:
     """``hidden unit 2 of layer 3 (tanh)`` or ``input x_1`` for list layer ``layer``."""
     if layer < 0:
-        return f"input x_{j + 1}"
+        return f"input {_text(notation.a_name(1, j))}"
     role = "output" if layer == len(net.activations) - 1 else "hidden"
     return f"{role} unit {j + 1} of layer {layer + 2} ({net.activations[layer]})"
 
@@ -227,37 +191,50 @@ def unit_formulas(
     if layer < 0:
         x = insp.a[0][j]
         what = f"mean over {insp.n_points} points" if insp.is_batch else "the selected point"
-        lines.append(f"a = x_{j + 1} = {num(x, 4)}  ({what})")
+        lines.append(f"a = {_text(notation.a_name(1, j))} = {num(x, _DIGITS)}  ({what})")
         return lines
-    act = act_table.get(net.activations[layer])
+    name = net.activations[layer]
     z, a, gp = insp.z[layer][j], insp.a[layer + 1][j], insp.g_prime[layer][j]
     last = len(net.activations) - 1
+    output = layer == last
+    # softmax has no elementwise g': its own-unit slope is ∂a_j/∂z_j
+    own_z, own_a = ("z_{j}", "a_{j}") if name == "softmax" else ("z", "a")
+    z_rule = _text(notation.z_rule(local=True))
+    a_rule = _text(notation.unit_activation_rule(name))
+    delta_rule = _text(notation.delta_rule(net.loss, name, output, local=True))
     if insp.is_batch:
+        gp_rule = _text(notation.derivative_rule(name))
+        gp_name = _text(notation.g_prime_lhs(name, own_z, own_a))
         lines.append(f"means over {insp.n_points} points (the formulas hold per point):")
-        lines.append(f"z = Σ_k w_jk a_k + b_j;  mean z = {num(z, 4)}")
-        lines.append(f"{_a_formula(act)};  mean a = {num(a, 4)}")
-        gp_name = "∂a_j/∂z_j" if act.g_prime is None else "g'(z)"
-        lines.append(f"{act.derivative};  mean {gp_name} = {num(gp, 4)}")
+        lines.append(f"{z_rule};  mean z = {num(z, _DIGITS)}")
+        lines.append(f"{a_rule};  mean a = {num(a, _DIGITS)}")
+        lines.append(f"{gp_rule};  mean {gp_name} = {num(gp, _DIGITS)}")
         if insp.delta is not None:
-            d = insp.delta[layer][j]
-            rule = _delta_rule(net, layer)
-            lines.append(f"δ = {rule};  mean δ = {num(d, 4)}")
-            lines.append(f"∂E/∂b_j = mean δ = {num(insp.grad_b[layer][j], 4)}")
+            lines.append(f"{delta_rule};  mean δ = {num(insp.delta[layer][j], _DIGITS)}")
+            gb = num(insp.grad_b[layer][j], _DIGITS)
+            lines.append(f"{_bias_gradient_lhs()} = mean δ = {gb}")
     else:
         W, b = net.weights[layer], net.biases[layer]
-        a_prev = insp.a[layer]
-        terms = [(float(W[j, k]), float(a_prev[k])) for k in range(len(a_prev))]
-        lines.append(f"z = Σ_k w_jk a_k + b_j = {product_sum(terms, float(b[j]))} = {num(z, 4)}")
-        lines.append(f"{_a_formula(act)} = {num(a, 4)}")
-        lines.append(f"{_derivative_with_numbers(act, z, a)} = {num(gp, 4)}")
+        numbers = notation.z_numbers(W[j], insp.a[layer], b[j])
+        lines.append(f"{z_rule} = {_text(numbers)} = {num(z, _DIGITS)}")
+        lines.append(f"{a_rule} = {num(a, _DIGITS)}")
+        lines.append(_text(notation.g_prime_worked(name, own_z, own_a, z, a, gp, _DIGITS)))
         if insp.delta is not None:
-            d = insp.delta[layer][j]
-            lines.append(_delta_with_numbers(net, insp, layer, j) + f" = {num(d, 4)}")
-            lines.append(f"∂E/∂b_j = δ_j = {num(insp.grad_b[layer][j], 4)}")
+            d = num(insp.delta[layer][j], _DIGITS)
+            numbers = _delta_numbers(net, insp, layer, j)
+            lines.append(f"{delta_rule} = {numbers} = {d}" if numbers else f"{delta_rule} = {d}")
+            lines.append(
+                f"{_text(notation.bias_gradient(None, 'j', None))} = "
+                f"{num(insp.grad_b[layer][j], _DIGITS)}"
+            )
+    if output and insp.delta is not None:
+        note = notation.output_delta_note(net.loss, name)
+        if note:
+            lines.append(_text(note))
     if insp.delta is None:
         lines.append("δ: select a point with its target to see the error signal")
-    if layer == last and insp.y is not None:
-        lines.append(f"target y = {num(insp.y[j], 4)}")
+    if output and insp.y is not None:
+        lines.append(f"target y = {num(insp.y[j], _DIGITS)}")
     if saturation_fraction is not None:
         line = saturation_line(net, layer, saturation_fraction, saturation_over)
         if line:
@@ -265,64 +242,34 @@ def unit_formulas(
     return lines
 
 
+def _bias_gradient_lhs() -> str:
+    return _text(notation.dE(notation.b_name(None, "j"), None))
+
+
 def saturation_line(net: Network, layer: int, fraction: float, over: str = "the plane") -> str:
     """Why a unit passes (almost) no δ back, or ``""`` when it is not saturated."""
     if layer < 0 or not blocks_delta(net, layer):
         return ""
     if not act_table.get(net.activations[layer]).trainable:
-        return "step unit: g'(z) = 0 everywhere, so δ is always 0 here"
+        step = _text(notation.derivative_rule("step"))
+        return f"step unit: {step} everywhere, so δ is always 0 here"
     if fraction >= SATURATED_FRACTION:
         return (
-            f"saturated: |g'(z)| < {num(SATURATION_EPS)} on {fraction:.0%} of {over}, "
-            "so little δ gets through"
+            f"saturated: |{_text(notation.g_prime_of('z'))}| < {num(SATURATION_EPS)} on "
+            f"{fraction:.0%} of {over}, so little δ gets through"
         )
     return ""
 
 
-def _a_formula(act: act_table.Activation) -> str:
-    """``a = 1 / (1 + e^(−z))``; softmax already names its output ``a_j``."""
-    if act.formula.startswith("g(z) = "):
-        return "a = " + act.formula.removeprefix("g(z) = ")
-    return act.formula
-
-
-def _derivative_with_numbers(act: act_table.Activation, z: float, a: float) -> str:
-    name = act.name
-    if name == "sigmoid":
-        return f"g'(z) = a (1 − a) = {_factor(a)}·(1 − {_factor(a)})"
-    if name == "tanh":
-        return f"g'(z) = 1 − a² = 1 − {_factor(a)}²"
-    if name == "relu":
-        return f"g'(z) = 1 if z > 0 else 0;  z = {num(z)}, so g'(z)"
-    if name == "softmax":
-        return f"∂a_j/∂z_j = a (1 − a) = {_factor(a)}·(1 − {_factor(a)})"
-    return act.derivative
-
-
-def _delta_rule(net: Network, layer: int) -> str:
-    if layer < len(net.activations) - 1:
-        return "(Σ_k δ_k w_kj) g'(z)"
-    if net.loss == "cross_entropy":
-        return "a − y"
-    if net.output_activation == "softmax":
-        return "a_j (e_j − Σ_c e_c a_c), e = 2 (a − y)"
-    return "2 (a − y) g'(z)"
-
-
-def _delta_with_numbers(net: Network, insp: Inspection, layer: int, j: int) -> str:
+def _delta_numbers(net: Network, insp: Inspection, layer: int, j: int) -> str:
     """The δ formula of unit j with the point's numbers (single point only)."""
-    rule = _delta_rule(net, layer)
+    gp = insp.g_prime[layer][j]
     if layer < len(net.activations) - 1:
-        nxt = insp.delta[layer + 1]
         W = net.weights[layer + 1]
-        terms = [(float(nxt[k]), float(W[k, j])) for k in range(len(nxt))]
-        return f"δ = {rule} = ({product_sum(terms)})·{_factor(insp.g_prime[layer][j])}"
-    a, y = insp.a[-1][j], insp.y[j]
-    if net.loss == "cross_entropy":
-        return f"δ = {rule} = {num(a)} − {_factor(y)}"
-    if net.output_activation == "softmax":
-        return f"δ = {rule}"
-    return f"δ = {rule} = 2·({num(a)} − {_factor(y)})·{_factor(insp.g_prime[layer][j])}"
+        return _text(notation.hidden_delta_numbers(insp.delta[layer + 1], W[:, j], gp))
+    return _text(
+        notation.output_delta_numbers(net.loss, net.output_activation, insp.a[-1], insp.y, j, gp)
+    )
 
 
 def edge_formulas(
@@ -336,26 +283,29 @@ def edge_formulas(
 ) -> list[str]:
     """Lines describing ``w_jk`` of list layer ``layer``: value, ``δ_j a_k``, last update."""
     idx = net.param_index("w", layer, j, k)
-    src = f"x_{k + 1}" if layer == 0 else f"unit {k + 1} of layer {layer + 1}"
-    lines = [f"{net.param_name(idx)}: from {src} to unit {j + 1} of layer {layer + 2}"]
-    lines.append(f"w = {num(net.weights[layer][j, k], 4)}")
+    src = _text(notation.a_name(1, k)) if layer == 0 else f"unit {k + 1} of layer {layer + 1}"
+    lines = [f"{notation.param_text(net, idx)}: from {src} to unit {j + 1} of layer {layer + 2}"]
+    lines.append(f"w = {num(net.weights[layer][j, k], _DIGITS)}")
+    dj, ak = _text(notation.delta_name(None, "j")), _text(notation.a_name(None, "k"))
     if insp is not None and insp.delta is not None:
         d, a = insp.delta[layer][j], insp.a[layer][k]
-        g = insp.grad_W[layer][j, k]
+        g = num(insp.grad_W[layer][j, k], _DIGITS)
         mean = "mean " if insp.is_batch else ""
-        lines.append(f"{mean}δ_j = {num(d, 4)},  {mean}a_k = {num(a, 4)}")
+        lines.append(f"{mean}{dj} = {num(d, _DIGITS)},  {mean}{ak} = {num(a, _DIGITS)}")
+        lhs = _text(notation.dE(notation.w_name(None, "j", "k"), None))
+        product = _text(notation.weight_gradient_product(None, "j", "k"))
         if insp.is_batch:
             lines.append(
-                f"∂E/∂w_jk = mean over {insp.n_points} points of δ_j a_k = {num(g, 4)}"
+                f"{lhs} = mean over {insp.n_points} points of {product} = {g}"
                 "  (not the product of the means)"
             )
         else:
-            lines.append(f"∂E/∂w_jk = δ_j a_k = {_factor(d)}·{_factor(a)} = {num(g, 4)}")
+            lines.append(f"{lhs} = {product} = {notation.product_numbers(d, a)} = {g}")
     elif insp is not None:
         mean = "mean " if insp.is_batch else ""
-        lines.append(f"{mean}a_k = {num(insp.a[layer][k], 4)}")
+        lines.append(f"{mean}{ak} = {num(insp.a[layer][k], _DIGITS)}")
     if update is not None:
-        lines.append(f"last update Δw = {num(update[idx], 4)}")
+        lines.append(f"last update Δw = {num(update[idx], _DIGITS)}")
     if frozen:
         lines.append("frozen: training does not change it")
     return lines
@@ -371,24 +321,26 @@ def bias_formulas(
 ) -> list[str]:
     """Lines describing ``b_j`` of list layer ``layer``: value, ``∂E/∂b_j = δ_j``, last update."""
     idx = net.param_index("b", layer, j)
-    lines = [f"{net.param_name(idx)}: bias of unit {j + 1} of layer {layer + 2}"]
-    lines.append(f"b = {num(net.biases[layer][j], 4)}")
+    lines = [f"{notation.param_text(net, idx)}: bias of unit {j + 1} of layer {layer + 2}"]
+    lines.append(f"b = {num(net.biases[layer][j], _DIGITS)}")
     if insp is not None and insp.grad_b is not None:
-        how = f"mean over {insp.n_points} points of δ_j" if insp.is_batch else "δ_j"
-        lines.append(f"∂E/∂b_j = {how} = {num(insp.grad_b[layer][j], 4)}")
+        dj = _text(notation.delta_name(None, "j"))
+        how = f"mean over {insp.n_points} points of {dj}" if insp.is_batch else dj
+        lines.append(f"{_bias_gradient_lhs()} = {how} = {num(insp.grad_b[layer][j], _DIGITS)}")
     if update is not None:
-        lines.append(f"last update Δb = {num(update[idx], 4)}")
+        lines.append(f"last update Δb = {num(update[idx], _DIGITS)}")
     if frozen:
         lines.append("frozen: training does not change it")
     return lines
 
 
 def output_cost_line(net: Network, insp: Inspection) -> str | None:
-    """``E = …`` for the selection, or ``None`` without targets."""
+    """``E_x = … :  E = …`` for the selection, or ``None`` without targets."""
     if insp.cost is None:
         return None
     what = f"mean over {insp.n_points} points" if insp.is_batch else "this point"
-    return f"{losses.FORMULAS[net.loss]}:  E = {num(insp.cost, 4)} ({what})"
+    rule = _text(notation.error_rule(net.loss, net.output_activation))
+    return f"{rule}:  E = {num(insp.cost, _DIGITS)} ({what})"
 
 
 def split_params(net: Network, flat: Array) -> tuple[list[Array], list[Array]]:

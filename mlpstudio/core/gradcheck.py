@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import notation
 from .network import Network
 
 Array = np.ndarray
@@ -20,7 +21,7 @@ SUSPECT = 1e-3  # above this something is wrong
 
 @dataclass
 class GradCheck:
-    """Per-parameter results, in ``net.params`` order."""
+    """Per-parameter results, in ``net.params`` order; ``names`` as :func:`notation.param_text`."""
 
     names: list[str]
     analytic: Array
@@ -75,5 +76,5 @@ def check(net: Network, X: Array, Y: Array, h: float = 1e-6) -> GradCheck:
     # about eps·|E|/h: a disagreement smaller than that is noise, not a wrong gradient.
     floor = 100.0 * np.finfo(np.float64).eps * max(abs(net.cost(X, Y)), 1e-12) / h
     rel[diff < floor] = 0.0
-    names = [net.param_name(i) for i in range(net.n_params)]
+    names = [notation.param_text(net, i) for i in range(net.n_params)]
     return GradCheck(names, analytic, numeric, rel)

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import activations
+from . import activations, notation
 
 Array = np.ndarray
 
 LOSSES = ("squared_error", "cross_entropy")
-FORMULAS = {
-    "squared_error": "E_x = Σ_c (a_c − y_c)²",
-    "cross_entropy": "E_x = −Σ_c y_c ln a_c (softmax) or binary per unit (sigmoid)",
-}
+# Plain text of each loss for tooltips; spelt in notation.
+FORMULAS = {loss: notation.plain(notation.loss_rule(loss)) for loss in LOSSES}
 
 # Keep ln() finite when an output saturates to exactly 0 or 1.
 _EPS = 1e-12

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import activations as act_table
-from . import losses
+from . import losses, notation
 
 Array = np.ndarray
 
@@ -416,8 +416,9 @@ class Network:
         layers = self.untrainable_layers()
         if layers:
             names = ", ".join(map(str, layers))
+            step = notation.plain(notation.derivative_rule("step"))
             msg = (
-                f"layer {names} uses step units: g'(z) = 0, so back-propagation gives them "
+                f"layer {names} uses step units: {step}, so back-propagation gives them "
                 "zero gradient and cannot train them"
             )
             if self.perceptron_ok():

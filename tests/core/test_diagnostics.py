@@ -6,6 +6,7 @@ import pytest
 from mlpstudio.core import diagnostics as dg
 from mlpstudio.core.boundary import unit_maps
 from mlpstudio.core.network import Network
+from mlpstudio.core.numformat import product_sum
 
 
 @pytest.fixture
@@ -92,9 +93,9 @@ def test_num_and_product_sum():
     assert dg.num(-0.00861234) == "−0.00861"
     assert dg.num(0) == "0"
     assert dg.num(1.5e-7) == "1.5e−7"
-    assert dg.product_sum([(0.12, 0.8), (-0.05, 1.1)]) == "0.12·0.8 − 0.05·1.1"
-    assert dg.product_sum([(0.5, -2.0)], 0.1) == "0.5·(−2) + 0.1"
-    long = dg.product_sum([(1.0, 1.0)] * 10)
+    assert product_sum([(0.12, 0.8), (-0.05, 1.1)]) == "0.12·0.8 − 0.05·1.1"
+    assert product_sum([(0.5, -2.0)], 0.1) == "0.5·(−2) + 0.1"
+    long = product_sum([(1.0, 1.0)] * 10)
     assert "6 more" in long
 
 
@@ -122,7 +123,7 @@ def test_output_and_edge_and_bias_formulas(net):
     assert any(s.startswith("target y = 1") for s in out)
     update = np.full(net.n_params, 0.25)
     edge = dg.edge_formulas(net, insp, 1, 0, 2, update=update, frozen=True)
-    assert edge[0].startswith("w_1,3^(3)")
+    assert edge[0].startswith("w_13^(3)")
     assert any(
         "∂E/∂w_jk = δ_j a_k" in s and s.endswith(dg.num(insp.grad_W[1][0, 2], 4)) for s in edge
     )
@@ -145,7 +146,15 @@ def test_saturation_line_and_softmax_and_relu_wording():
     assert dg.saturation_line(step, 0, 0.0).startswith("step unit")
     insp = dg.inspect(net, np.array([[0.3, -0.4]]), net.encode(np.array([1])))
     out = dg.unit_formulas(net, insp, 1, 0)
-    assert any(s.startswith("a_j = e^(z_j) / Σ_c e^(z_c) = ") for s in out)
-    assert any(s.startswith("∂a_j/∂z_j = a (1 − a)") for s in out)
+    assert any(s.startswith("a_j = exp(z_j) / Σ_c exp(z_c) = ") for s in out)
+    assert any(s.startswith("∂a_j/∂z_j = a_j (1 − a_j) = ") for s in out)
+    assert any(s.startswith("softmax couples the outputs: e_c = 2 (a_c − y_c)") for s in out)
+    delta = next(s for s in out if s.startswith("δ = a (e − Σ_c e_c a_c) = "))
+    assert delta.endswith(dg.num(insp.delta[1][0], 4))
     hidden = dg.unit_formulas(net, insp, 0, 0)
-    assert any(s.startswith("g'(z) = 1 if z > 0 else 0;  z = ") for s in hidden)
+    z = insp.z[0][0]
+    cmp = ">" if z > 0 else "≤"
+    assert any(
+        s == f"g'(z) = {dg.num(insp.g_prime[0][0], 4)} since z = {dg.num(z, 4)} {cmp} 0"
+        for s in hidden
+    )

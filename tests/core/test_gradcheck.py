@@ -71,12 +71,12 @@ def test_names_list_every_parameter_in_params_order():
     X, labels = _data(1)
     res = gradcheck.check(net, X, net.encode(labels))
     assert res.names == [
-        "w_1,1^(2)",
-        "w_1,2^(2)",
-        "w_2,1^(2)",
-        "w_2,2^(2)",
-        "w_1,1^(3)",
-        "w_1,2^(3)",
+        "w_11^(2)",
+        "w_12^(2)",
+        "w_21^(2)",
+        "w_22^(2)",
+        "w_11^(3)",
+        "w_12^(3)",
         "b_1^(2)",
         "b_2^(2)",
         "b_1^(3)",

@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from mlpstudio.core import datasets
 from mlpstudio.core.network import Network
 from mlpstudio.core.training import Trainer, TrainSettings
-from mlpstudio.ui.views.formula import to_html, to_unicode
 from mlpstudio.ui.views.inspector import Inspector
+from mlpstudio.ui.views.inspector.formula import to_html, to_unicode
 
 XOR = datasets.generate("xor")
 
@@ -114,17 +114,26 @@ def test_highlight_for_a_delta_stage(qtbot, inspector):
     assert blocker.args == [[(0, 1), (1, 0)], [(1, 0, 1)]]
 
 
-def test_the_formula_is_typeset_with_the_engines_numbers(inspector, net):
+def _click_cell(qtbot, inspector, table, row, col):
+    inspector.resize(900, 600)
+    inspector.show()
+    qtbot.waitExposed(inspector)
+    pos = table.visualItemRect(table.item(row, col)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+def test_the_formula_is_typeset_with_the_engines_numbers(qtbot, inspector, net):
     _walk_to(inspector, "delta", 2)
     inspector.set_focus_unit(0, 1)
     text = inspector.shown_formula_text()
     bw = net.backward(net.forward(np.array([[1.0, 0.0]])), net.encode(np.array([1])))
-    assert text.startswith("δ_2^(2) = (Σ_k δ_k^(3) w_k2^(3)) g′(z_2^(2)) = ")
+    assert text.startswith("δ_2^(2) = (Σ_k δ_k^(3) w_k2^(3)) g'(z_2^(2)) = ")
     assert text.endswith(f"= {float(bw.delta[0][0, 1]):.4g}")
     html = inspector.formula_label.text()
     assert "<sub>" in html and "<sup>(2)</sup>" in html and "_{" not in html
-    # choosing a row of the table shows that unit's formula
-    inspector._on_table_row(0, 0)
+    assert "<i>g</i>′(" in html  # the notation's g' is typeset as a prime
+    # clicking a row of the table shows that unit's formula
+    _click_cell(qtbot, inspector, inspector.values_table, 0, 0)
     assert inspector.shown_formula_text().startswith("δ_1^(2)")
     _walk_to(inspector, "grad", 3)
     inspector.set_focus_edge(1, 0, 1)

@@ -1,9 +1,10 @@
-"""Typesetting the stepper's formula markup: HTML for rich-text labels, Unicode for table cells.
+"""Typesetting the notation's markup: HTML for rich-text labels, Unicode for table cells.
 
-The markup (see :mod:`mlpstudio.core.stepper`) has two constructs, ``_{…}`` (subscript) and
+The markup (see :mod:`mlpstudio.core.notation`) has two constructs, ``_{…}`` (subscript) and
 ``^{…}`` (superscript), never nested. Qt's rich text renders ``<sub>``/``<sup>``; cells of a
 table or a list cannot, so they get Unicode sub/superscript characters where those exist.
-Single-letter variables are set in italics, as in the lecture's slides.
+Single-letter variables are set in italics and the notation's ``'`` becomes a prime ``′``, as in
+the lecture's slides.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ _SUB_OK = set("0123456789+−=()aehijklmnoprstuvx,")
 _SUP_OK = set("0123456789+−=()nilL")
 
 
+def _prime(text: str) -> str:
+    # The notation spells g' with an apostrophe (plain text, the CLI); typeset it as a prime.
+    return text.replace("'", "′")
+
+
 def _italic(text: str) -> str:
     """Escape ``text`` for HTML and set its lone variables in italics."""
     out, pos = [], 0
@@ -39,6 +45,7 @@ def _italic(text: str) -> str:
 def to_html(markup: str, italic: bool = True) -> str:
     """Rich text for a QLabel: sub/superscripts as ``<sub>``/``<sup>``, variables in italics."""
     fmt = _italic if italic else (lambda t: html.escape(t, quote=False))
+    markup = _prime(markup)
     out, pos = [], 0
     for m in _PIECES.finditer(markup):
         out.append(fmt(markup[pos : m.start()]))
@@ -62,4 +69,4 @@ def to_unicode(markup: str) -> str:
             return body.translate(_SUB) if set(body) <= _SUB_OK else f"_{body}"
         return body.translate(_SUP) if set(body) <= _SUP_OK else f"^{body}"
 
-    return _PIECES.sub(piece, markup)
+    return _PIECES.sub(piece, _prime(markup))
