@@ -59,7 +59,8 @@ from mlpstudio.core import Network, Trainer, TrainSettings  # noqa: E402
 from mlpstudio.core import boundary as core_boundary  # noqa: E402
 from mlpstudio.core import diagnostics as core_diagnostics  # noqa: E402
 from mlpstudio.ui.main_window import REPAINT_MS, MainWindow  # noqa: E402
-from mlpstudio.ui.views.network_view import NetworkView, _Canvas  # noqa: E402
+from mlpstudio.ui.views.diagram import Canvas as _Canvas  # noqa: E402
+from mlpstudio.ui.views.diagram import NetworkView  # noqa: E402
 from mlpstudio.ui.views.panels import DataSpec, NetworkSpec  # noqa: E402
 
 TARGET_RATIO = 0.70

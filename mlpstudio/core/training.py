@@ -1,10 +1,11 @@
 """The trainer: epochs, batches, stop rules, history and the divergence guard.
 
 One training step is the lecture's loop: forward, δ, gradients averaged over the batch, update.
-``gd`` uses the whole training set per step; ``sgd``/``momentum``/``adam`` take mini-batches
-from a copy of the training set shuffled once per epoch from the run's seed, so a rerun with the
-same seed and settings is bit-identical. ``perceptron`` is the classic rule for one layer of
-step units. Settings are read at every step, so they can change between steps.
+The optimiser (a table entry of :mod:`optimizers`) says how many points an update takes (the whole
+set, a mini-batch or one point), whether it needs the gradient, and which networks it can train.
+Batches are slices of a copy of the training set shuffled once per epoch from the run's seed, so
+a rerun with the same seed and settings is bit-identical. Settings are read at every step, so
+they can change between steps.
 """
 
 from __future__ import annotations
@@ -166,13 +167,7 @@ class Trainer:
         self._last_good = net.params.copy()
         self._spaces: dict[int, Workspace] = {}
         self._check_optimizer()
-        self._optimizer = optimizers.make(
-            self.settings.optimizer,
-            net.n_params,
-            net.dtype,
-            self.settings.learning_rate,
-            self.settings.momentum,
-        )
+        self._optimizer = self._make_optimizer()
         self.set_data(X, y, X_test, y_test)
         self.history.append(0, self.evaluate())
 
@@ -205,10 +200,13 @@ class Trainer:
         self._spaces.clear()
 
     def _check_optimizer(self) -> None:
-        if self.settings.optimizer == "perceptron" and not self.net.perceptron_ok():
-            raise TrainingError(
-                "the perceptron rule needs a network with no hidden layer and a step output"
-            )
+        reason = optimizers.get(self.settings.optimizer).check(self.net)
+        if reason:
+            raise TrainingError(reason)
+
+    def _make_optimizer(self) -> optimizers.Optimizer:
+        cls = optimizers.get(self.settings.optimizer)
+        return cls.create(self.net.n_params, self.net.dtype, self.settings)
 
     def update_settings(self, **changes: object) -> None:
         """Change settings between steps; the optimiser keeps its state unless it changes."""
@@ -221,24 +219,15 @@ class Trainer:
             self.settings = old
             raise
         if new.optimizer != old.optimizer:
-            self._optimizer = optimizers.make(
-                new.optimizer, self.net.n_params, self.net.dtype, new.learning_rate, new.momentum
-            )
-        self._optimizer.learning_rate = new.learning_rate
-        if isinstance(self._optimizer, optimizers.Momentum):
-            self._optimizer.momentum = new.momentum
+            self._optimizer = self._make_optimizer()
+        self._optimizer.configure(new)
         if new.seed != old.seed:
             self._rng = np.random.default_rng(new.seed)
 
     @property
     def batch_size(self) -> int:
-        """Points per update: all of them for ``gd``, 1 for the perceptron rule."""
-        n = len(self.X)
-        if self.settings.optimizer == "gd":
-            return n
-        if self.settings.optimizer == "perceptron":
-            return 1
-        return min(self.settings.batch_size, n)
+        """Points per update, as the optimiser's ``batch_rule`` says (all, a mini-batch, one)."""
+        return self._optimizer.points_per_update(len(self.X), self.settings.batch_size)
 
     # ---- one step ------------------------------------------------------------------------
 
@@ -250,7 +239,7 @@ class Trainer:
 
     def _begin_epoch(self) -> None:
         self.position = 0
-        if self.settings.optimizer == "gd":
+        if self._optimizer.batch_rule == "all":
             return  # the whole set per step: order does not matter
         self._order = self._rng.permutation(len(self.X))
         self._shuffled = True
@@ -259,23 +248,26 @@ class Trainer:
 
     def _update(self, start: int, stop: int) -> None:
         """One update from shuffled rows ``start:stop``."""
-        net = self.net
         X, Y = self._Xs[start:stop], self._Ys[start:stop]
-        if self.settings.optimizer == "perceptron":
-            self._perceptron(X, Y)
-            return
-        ws = self._space(stop - start)
-        if not self._forward_is_fresh(stop - start):
+        opt = self._optimizer
+        grads = self._gradient(X, Y) if opt.needs_gradient else None
+        opt.update(self.net, X, Y, grads, self.update)
+        if self._any_frozen:
+            self.update[self.frozen] = 0.0
+        self.net.params += self.update
+
+    def _gradient(self, X: Array, Y: Array) -> Array:
+        """The mean gradient of the batch ``X``, ``Y`` (with the L2 term), in a workspace."""
+        net = self.net
+        ws = self._space(len(X))
+        if not self._forward_is_fresh(len(X)):
             net.forward_into(X, ws)
         self._fresh = False
         net.backward_into(X, Y, ws)
         if self.settings.l2:
             # E + (λ/2) Σ w² adds λ w to every weight's gradient (biases are not penalised).
             ws.grads[: net.n_weights] += self.settings.l2 * net.params[: net.n_weights]
-        self._optimizer.compute(ws.grads, self.update)
-        if self._any_frozen:
-            self.update[self.frozen] = 0.0
-        net.params += self.update
+        return ws.grads
 
     def _forward_is_fresh(self, m: int) -> bool:
         """Whether the workspace already holds this update's forward pass.
@@ -290,21 +282,6 @@ class Trainer:
             and not self._shuffled
             and np.array_equal(self.net.params, self._last_good)
         )
-
-    def _perceptron(self, X: Array, Y: Array) -> None:
-        """Rosenblatt's rule, point by point: ``w ← w + η (y − a) x``, ``b ← b + η (y − a)``."""
-        W, b = self.net.weights[0], self.net.biases[0]
-        eta = self.settings.learning_rate
-        before = self.net.params.copy()
-        for x, t in zip(X, Y, strict=True):
-            a = (W @ x + b >= 0.0).astype(W.dtype)
-            err = t - a
-            W += eta * np.outer(err, x)
-            b += eta * err
-        np.subtract(self.net.params, before, out=self.update)
-        if self._any_frozen:
-            self.net.params[self.frozen] = before[self.frozen]
-            self.update[self.frozen] = 0.0
 
     @property
     def _any_frozen(self) -> bool:

@@ -1,18 +1,23 @@
-"""The network diagram: items per shape, values from the engine, editing, freezing, layout."""
+"""The network diagram: items per shape, values from the engine, editing, freezing, layout.
+
+Driven as a user would (mouse events on the canvas, the tool buttons) and read back from what it
+shows (items, labels, tooltips, the status line, signals), never from its private state.
+"""
 
 import math
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QHelpEvent, QWheelEvent
+from PySide6.QtWidgets import QApplication, QToolButton, QToolTip
 
 from mlpstudio.core import boundary
 from mlpstudio.core import diagnostics as dg
 from mlpstudio.core.network import Network
+from mlpstudio.core.numformat import num
 from mlpstudio.core.training import Trainer, TrainSettings, snapshot
-from mlpstudio.ui.views.network_view import NetworkView, render_png
+from mlpstudio.ui.views.diagram import NetworkView, render_png
 
 SHAPES = [
     ([2, 2, 1], "sigmoid"),
@@ -41,6 +46,11 @@ def xor():
 
 def vp_point(view, scene_pt: QPointF) -> QPoint:
     return view.scene_to_viewport(scene_pt)
+
+
+def mode_button(view, mode: str) -> QToolButton:
+    """The tool button that switches the edges to ``mode``."""
+    return view.findChild(QToolButton, f"edge_mode_{mode}")
 
 
 def wheel(view, scene_pt: QPointF, notches: float, mods=Qt.KeyboardModifier.NoModifier):
@@ -125,8 +135,8 @@ def test_shown_values_are_the_engines_a_and_delta_for_a_point(view):
     assert view.shown_values(-1, 1)["a"] == X[0, 1]
     assert math.isnan(view.shown_values(-1, 1)["delta"])
     # The numbers written beside the units are those values.
-    assert f"δ {dg.num(bw.delta[0][0, 0])}" in view.value_label(0, 0)
-    assert f"a {dg.num(fw.a[2][0, 1])}" in view.value_label(1, 1)
+    assert f"δ {num(bw.delta[0][0, 0])}" in view.value_label(0, 0)
+    assert f"a {num(fw.a[2][0, 1])}" in view.value_label(1, 1)
 
 
 def test_whole_batch_shows_means_and_engine_gradients(view):
@@ -144,7 +154,7 @@ def test_whole_batch_shows_means_and_engine_gradients(view):
         assert rec.value == pytest.approx(bw.grad_W[rec.layer][rec.j, rec.k])
     for b in view.bias_items():
         assert b.value == pytest.approx(bw.grad_b[b.layer][b.j])
-    assert "whole batch (4 points)" in view._status.text()
+    assert "whole batch (4 points)" in view.status_text()
 
 
 def test_values_follow_new_weights_and_clear_with_the_selection(view):
@@ -161,23 +171,25 @@ def test_values_follow_new_weights_and_clear_with_the_selection(view):
     assert view.value_label(0, 0) == ""
 
 
-def test_edge_modes_and_the_switch(view):
+def test_edge_modes_and_the_switch(view, qtbot):
     net = Network([2, 2, 1], "sigmoid", seed=0)
     X, y = xor()
     update = np.linspace(-0.1, 0.1, net.n_params)
     view.set_network(net, update=update)
-    view._mode_buttons["update"].click()
+    assert mode_button(view, "update").text() == "Δw"
+    qtbot.mouseClick(mode_button(view, "update"), Qt.MouseButton.LeftButton)
     assert view.edge_mode() == "update"
     for rec in view.edge_items():
         assert rec.value == pytest.approx(update[rec.index])
     assert view.bias_items()[-1].value == pytest.approx(update[-1])
-    view._mode_buttons["gradient"].click()
+    qtbot.mouseClick(mode_button(view, "gradient"), Qt.MouseButton.LeftButton)
     assert all(math.isnan(r.value) for r in view.edge_items())  # no selection, no gradient
     view.set_selection(X[:1], net.encode(y[:1]))
     g = net.gradient(X[:1], net.encode(y[:1]))
     assert [r.value for r in view.edge_items()] == pytest.approx(g[: net.n_weights].tolist())
     view.set_edge_mode("weight")
-    assert view._mode_buttons["weight"].isChecked()
+    assert mode_button(view, "weight").isChecked()
+    assert not mode_button(view, "gradient").isChecked()
     with pytest.raises(ValueError, match="unknown edge mode"):
         view.set_edge_mode("speed")
 
@@ -187,10 +199,13 @@ def test_thickness_follows_magnitude_on_the_legend_scale(view):
     net.weights[0][...] = [[0.1, -2.0], [1.0, 0.0]]
     view.set_network(net)
     recs = view.edge_items()
-    assert view._scale == 2.0
     assert recs[1].width > recs[2].width > recs[0].width >= recs[3].width
-    colours = {r.k: r.bundle.values[r.e] >= 0 for r in recs[:2]}
-    assert colours == {0: True, 1: False}
+    # The scale is 2 (the largest |w|, rounded up to 1, 2 or 5 × 10^k): |w| = 1 is half-way.
+    thinnest, thickest = recs[3].width, recs[1].width
+    assert recs[2].width - thinnest == pytest.approx(0.5 * (thickest - thinnest))
+    # Blue for positive weights, red for negative ones.
+    blue = {r.k: r.pen.color().blue() > r.pen.color().red() for r in recs[:2]}
+    assert blue == {0: True, 1: False}
 
 
 # ---- tooltips and formulas ---------------------------------------------------------------------
@@ -206,7 +221,7 @@ def test_unit_and_edge_tooltips_carry_the_formulas_and_numbers(view, qtbot):
     bw = net.backward(fw, Y)
     lines = view.tooltip_lines(("unit", 0, 1))
     delta = next(s for s in lines if s.startswith("δ = (Σ_k δ_k w_kj) g'(z) = ("))
-    assert delta.endswith(dg.num(bw.delta[0][0, 1], 4))
+    assert delta.endswith(num(bw.delta[0][0, 1], 4))
     assert any(s.startswith("g'(z) = a (1 − a)") for s in lines)
     edge = view.tooltip_lines(("edge", 1, 0, 1))
     assert any(s.startswith("∂E/∂w_jk = δ_j a_k") for s in edge)
@@ -215,11 +230,12 @@ def test_unit_and_edge_tooltips_carry_the_formulas_and_numbers(view, qtbot):
     assert bias[0].startswith("b_2^(3)")
     # A real tooltip event over a unit shows it.
     pt = vp_point(view, view.item_center(("unit", 0, 1)))
-    from PySide6.QtGui import QHelpEvent
-
     vp = view.canvas.viewport()
     QApplication.sendEvent(vp, QHelpEvent(QHelpEvent.Type.ToolTip, pt, vp.mapToGlobal(pt)))
-    assert view._tip == ("unit", 0, 1)
+    assert QToolTip.isVisible()
+    assert dg.unit_title(net, 0, 1) in QToolTip.text()
+    assert "δ = (Σ_k δ_k w_kj) g&#x27;(z)" in QToolTip.text()
+    QToolTip.hideText()
 
 
 # ---- editing ----------------------------------------------------------------------------------
@@ -281,8 +297,8 @@ def test_double_click_on_a_written_number_edits_its_weight(view, qtbot):
     net = Network([2, 2, 1], "sigmoid", seed=0)
     view.set_network(net)
     edits = _follow_edits(view, net)
-    label = view._edge_labels[1][1]
-    assert label.isVisible() and label.text() == dg.num(net.weights[1][0, 1], 2)
+    label = view.edge_label(1, 0, 1)
+    assert label is not None and label.text() == num(net.weights[1][0, 1], 2)
     pt = vp_point(view, label.mapRectToScene(label.boundingRect()).center())
     qtbot.mouseDClick(view.canvas.viewport(), Qt.MouseButton.LeftButton, pos=pt)
     view.editor.setText("2")
@@ -358,7 +374,8 @@ def test_freeze_from_the_menu_and_training_leaves_the_weight_alone(view):
     rec = view.edge_items()[index]
     assert rec.frozen and rec.value == w_before
     assert view.bias_items()[-1].frozen
-    assert any(p.style() == Qt.PenStyle.DashLine for p, _ in rec.bundle._groups)
+    assert rec.pen.style() == Qt.PenStyle.DashLine
+    assert view.edge_items()[0].pen.style() == Qt.PenStyle.SolidLine
     # Unfreezing works the same way.
     menu = view.context_menu(vp_point(view, view.item_center(hit)))
     next(a for a in menu.actions() if a.objectName() == "freeze").trigger()
@@ -395,17 +412,24 @@ def test_clicking_a_unit_asks_for_its_map(view, qtbot):
 
 def test_unit_maps_are_the_engines_and_are_computed_once_per_turn(view, qtbot, monkeypatch):
     net = Network([2, 3, 2], ["tanh", "sigmoid"], seed=0)
-    calls = []
+    planes = []
     real = dg.plane
-    monkeypatch.setattr(dg, "plane", lambda *a, **k: calls.append(1) or real(*a, **k))
+
+    def plane(*args, **kwargs):
+        planes.append(real(*args, **kwargs))
+        return planes[-1]
+
+    monkeypatch.setattr(dg, "plane", plane)
     view.set_plane((-1, 1), (-2, 2))
     for _ in range(5):
         net.params += 0.01
         view.set_network(net)
-    qtbot.waitUntil(lambda: not view._maps_dirty)
-    assert len(calls) == 1
+    assert planes == []  # nothing is computed before the event loop turns
+    qtbot.waitUntil(lambda: len(planes) == 1)
+    view.flush()  # nothing left pending
+    assert len(planes) == 1
     maps = boundary.unit_maps(net, (-1, 1), (-2, 2), n=20)
-    np.testing.assert_allclose(view._plane.maps[0], maps[0], rtol=1e-6)
+    np.testing.assert_allclose(planes[0].maps[0], maps[0], rtol=1e-6)
     units = view.unit_items()
     assert all(u.image is not None and u.image.width() == math.ceil(2 * u.r) for u in units[2:])
     assert units[0].image is None  # inputs draw their name, not a map
@@ -428,12 +452,13 @@ def test_gradient_bars_show_the_engines_layer_norms(view):
     net = Network([2, 4, 4, 1], "sigmoid", seed=0)
     X, y = xor()
     view.set_network(net)
-    assert all(b.norm is None for b in view._bars)
+    assert all(b.norm is None for b in view.gradient_bars())
     view.set_selection(X, net.encode(y))
     bw = net.backward(net.forward(X), net.encode(y))
-    for i, bar in enumerate(view._bars):
+    for i, bar in enumerate(view.gradient_bars()):
         expected = np.sqrt((bw.grad_W[i] ** 2).sum() + (bw.grad_b[i] ** 2).sum())
         assert bar.norm == pytest.approx(expected)
+        assert bar.text() == num(bar.norm, 2)
 
 
 def test_highlight_marks_and_clears(view):
@@ -471,17 +496,19 @@ def test_labels_never_overlap_and_fit(view, qtbot, sizes, acts, size):
     for a in range(len(rects)):
         for b in range(a + 1, len(rects)):
             assert not rects[a].intersects(rects[b]), (labels[a].text(), labels[b].text())
-    scene = view._scene.sceneRect()
+    scene = view.canvas.scene().sceneRect()
     units = view.unit_items()
     for t, r in zip(labels, rects, strict=True):
         assert scene.contains(r), t.text()
-        if t in view._headers:
+        if not t.boxed:  # a layer's header, above the units
             continue
         for u in units:
             assert not r.intersects(u.footprint()), (t.text(), u.layer, u.j)
     for u in units:
         assert scene.contains(u.footprint())
-    for lock in view._lock_rects:  # padlocks of frozen weights stay readable too
+    locks = [rec.lock_rect() for rec in view.edge_items() if rec.frozen]
+    assert len(locks) == np.count_nonzero(np.arange(net.n_weights) % 7 == 0)
+    for lock in locks:  # padlocks of frozen weights stay readable too
         assert not any(lock.intersects(r) for r in rects)
     if sizes == [2, 2, 1] and size != (420, 320):
         assert all(view.value_label(i, j) for i in (-1, 0, 1) for j in range(sizes[i + 1]))
@@ -494,10 +521,13 @@ def test_resize_theme_and_presenter_relayout_in_place(view, qtbot):
     x_before = items[-1].pos().x()
     view.resize(1000, 700)
     qtbot.waitUntil(lambda: items[-1].pos().x() != x_before)
+    header = view.visible_labels()[0]
+    assert not header.boxed
+    height = header.boundingRect().height()
     view.set_theme("dark")
     view.set_presenter(True)
     assert view.unit_items() == items
-    assert view._style.font.pixelSize() > 11
+    assert header.boundingRect().height() > height  # bigger text for the room
     view.set_presenter(False)
     view.set_theme("light")
 
@@ -516,7 +546,7 @@ def test_selection_with_other_inputs_is_dropped_on_rebuild(view):
     view.set_network(net)
     view.set_selection(np.array([[0.1, 0.2]]), np.array([[1.0]]))
     view.set_network(Network([3, 2, 1], "sigmoid", seed=0))
-    assert view._insp is None
+    assert view.status_text().startswith("click a point")
     assert math.isnan(view.shown_values(0, 0)["a"])
 
 
@@ -532,3 +562,35 @@ def test_three_inputs_have_no_maps_and_saturation_comes_from_the_batch(view):
     assert [u.saturated for u in units[3:7]] == [True, False, False, False]
     lines = view.tooltip_lines(("unit", 0, 0))
     assert any("of the selected points" in s for s in lines)
+
+
+# ---- mouse and tool bar ------------------------------------------------------------------------
+
+
+def test_hovering_emits_what_is_under_the_mouse(view, qtbot):
+    net = Network([2, 2, 1], "sigmoid", seed=0)
+    view.set_network(net)
+    seen = []
+    view.hovered.connect(seen.append)
+    vp = view.canvas.viewport()
+    for hit in [("unit", 0, 1), ("edge", 1, 0, 1), ("bias", 0, 0), ("unit", -1, 0)]:
+        qtbot.mouseMove(vp, vp_point(view, view.item_center(hit)))
+        assert seen[-1] == hit
+    qtbot.mouseMove(vp, QPoint(3, 3))  # empty space
+    assert seen[-1] is None
+
+
+def test_the_numbers_button_hides_and_shows_the_numbers(view, qtbot):
+    net = Network([2, 2, 1], "sigmoid", seed=0)
+    X, y = xor()
+    view.set_network(net)
+    view.set_selection(X[:1], net.encode(y[:1]))
+    assert view.value_label(0, 0).startswith("z ")
+    assert view.edge_label(1, 0, 1) is not None
+    button = view.findChild(QToolButton, "numbers")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert view.value_label(0, 0) == ""
+    assert view.edge_label(1, 0, 1) is None
+    assert all(not t.boxed for t in view.visible_labels())  # only the headers are left
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert view.value_label(0, 0).startswith("z ")
