@@ -4,7 +4,17 @@ Pure numpy and the standard library; nothing here imports Qt, so the command lin
 use it on machines without a display.
 """
 
-from . import activations, boundary, datasets, gradcheck, losses, optimizers, project
+from . import (
+    activations,
+    boundary,
+    csvio,
+    datasets,
+    gradcheck,
+    losses,
+    optimizers,
+    project,
+    scaling,
+)
 from .network import Backward, Forward, Network
 from .training import History, Snapshot, StepInfo, Trainer, TrainingError, TrainSettings, snapshot
 
@@ -20,10 +30,12 @@ __all__ = [
     "TrainingError",
     "activations",
     "boundary",
+    "csvio",
     "datasets",
     "gradcheck",
     "losses",
     "optimizers",
     "project",
+    "scaling",
     "snapshot",
 ]

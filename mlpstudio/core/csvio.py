@@ -1,0 +1,451 @@
+"""CSV files of points: the one reader and writer the app, the command line and scripts share.
+
+:func:`read_csv` turns a comma-separated file into a :class:`~mlpstudio.core.datasets.Dataset`
+(columns by header name or index, a header detected or given, labels as numbers or text, an
+optional ``split`` column of train/test); :func:`write_csv` writes one back so that reading it
+gives every bit again. The import dialog previews a file with :func:`read_rows`,
+:func:`looks_like_header` and :func:`is_number`, so it sees the file exactly as the reader does.
+
+Every problem raises :class:`~mlpstudio.core.datasets.DataError` whose message starts with where
+it is (``points.csv line 7, column 'x2': ...``). :func:`open_regular` refuses anything but a
+regular file before reading it: a named pipe or a device would block the reader forever.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import os
+import stat
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+
+from .datasets import DataError, Dataset, _check_names
+
+Array = np.ndarray
+
+SPLIT_COLUMN = "split"
+LABEL_COLUMN = "label"
+
+
+def _where(file: str | None, line: int | None = None, column: str | int | None = None) -> str:
+    """``points.csv line 7, column 'x2'``: the start of a message saying where a problem is."""
+    place = " ".join(part for part in (file, f"line {line}" if line else None) if part)
+    if column is None:
+        return place
+    # A header gives columns names; without one, columns are counted from 1 like lines.
+    col = f"column {column!r}" if isinstance(column, str) else f"column {column}"
+    return f"{place}, {col}" if place else col
+
+
+# --------------------------------------------------------------------------------------------
+# Opening only regular files
+# --------------------------------------------------------------------------------------------
+
+
+class NotARegularFileError(OSError):
+    """The path is a folder, a named pipe, a device or a socket; ``kind`` says which."""
+
+    def __init__(self, path: str | os.PathLike, kind: str) -> None:
+        super().__init__(f"{os.fspath(path)} is {kind}, not a regular file")
+        self.filename = os.fspath(path)
+        self.kind = kind
+
+
+def file_kind(mode: int) -> str:
+    """``"a folder"``, ``"a named pipe (FIFO)"``, ...: how messages name a kind of file."""
+    kinds = (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISREG, "a regular file"),
+    )
+    return next((name for test, name in kinds if test(mode)), "not a regular file")
+
+
+def open_regular(path: str | os.PathLike) -> BinaryIO:
+    """Open a regular file for reading in binary mode; refuse anything else before opening it.
+
+    Reading a FIFO blocks until a writer appears and a device may never end, so the path is
+    checked with ``os.stat`` first. It is opened non-blocking and checked again on the open
+    descriptor, so a file swapped for a pipe between the two steps is refused too. Raises
+    :class:`NotARegularFileError`, ``FileNotFoundError`` or another ``OSError``.
+    """
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise NotARegularFileError(path, file_kind(info.st_mode))
+    # O_NONBLOCK makes opening a FIFO return at once instead of waiting for a writer; it changes
+    # nothing for a regular file. O_NOCTTY: a terminal never becomes our controlling terminal.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags | getattr(os, "O_BINARY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotARegularFileError(path, file_kind(mode))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------------
+
+
+_Row = tuple[int, list[str]]  # (1-based line number where the row ends, stripped cells)
+
+
+def read_rows(path: str | os.PathLike, file: str) -> list[_Row]:
+    """The file's non-empty rows, cells stripped, each with its line number (see
+    :func:`parse_rows`); ``file`` names the file in messages."""
+    try:
+        with open_regular(path) as f:
+            raw = f.read()
+    except FileNotFoundError:
+        raise DataError(f"{file}: file not found ({os.fspath(path)})") from None
+    except NotARegularFileError as exc:
+        raise DataError(f"{file}: is {exc.kind}, not a regular file ({os.fspath(path)})") from None
+    except OSError as exc:
+        raise DataError(f"{file}: cannot read the file ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8-sig")  # -sig: spreadsheet programs often start with a BOM
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise DataError(
+            f"{_where(file, line)}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
+            "save the file as UTF-8"
+        ) from None
+    return parse_rows(text, file)
+
+
+def parse_rows(text: str, file: str) -> list[_Row]:
+    """The non-empty rows of CSV text (a file's, or standard input's), cells stripped.
+
+    Each row comes with the line number where it ends, so a message can point at it even after
+    a quoted cell that spans lines. ``file`` names the source in messages.
+    """
+    rows: list[_Row] = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for row in reader:
+            cells = [cell.strip() for cell in row]
+            if any(cells):  # a blank line or a row of empty cells carries nothing
+                rows.append((reader.line_num, cells))
+    except csv.Error as exc:
+        # line_num counts the lines the reader has taken, the bad one included.
+        raise DataError(f"{_where(file, max(reader.line_num, 1))}: {exc}") from None
+    return rows
+
+
+def is_number(cell: str) -> bool:
+    """True when a CSV cell reads as a number (header detection)."""
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def looks_like_header(rows: list[_Row]) -> bool:
+    """The first row is a header if it has a non-number where the row below has a number.
+
+    Only "any cell is not a number" would take the first point of a headerless file with text
+    labels (``5.1,3.5,setosa``) for a header; comparing with the next row tells them apart.
+    """
+    first = rows[0][1]
+    words = [j for j, cell in enumerate(first) if cell and not is_number(cell)]
+    if not words or len(rows) == 1:
+        return bool(words)
+    below = rows[1][1]
+    return any(j < len(below) and below[j] and is_number(below[j]) for j in words)
+
+
+def _column_label(names: list[str] | None, j: int) -> str | int:
+    """How messages name column j: its header name, else its 1-based number."""
+    return names[j] if names and names[j] else j + 1
+
+
+def _resolve_column(
+    selector: object, names: list[str] | None, n_columns: int, file: str, header_line: int | None
+) -> int:
+    """The 0-based index of a column chosen by header name or by 0-based (or negative) index."""
+    if isinstance(selector, str):
+        if names is None:
+            raise DataError(
+                f"{_where(file, None, selector)}: choosing a column by name needs a header row"
+            )
+        matches = [j for j, name in enumerate(names) if name == selector]
+        if not matches:
+            raise DataError(
+                f"{_where(file, header_line, selector)}: no such column in the header; "
+                f"the columns are: {', '.join(names)}"
+            )
+        if len(matches) > 1:
+            raise DataError(
+                f"{_where(file, header_line, selector)}: the header has this name "
+                f"{len(matches)} times; choose the column by index"
+            )
+        return matches[0]
+    if isinstance(selector, bool) or not isinstance(selector, (int, np.integer)):
+        raise DataError(f"{file}: choose columns by name or 0-based index, not {selector!r}")
+    j = int(selector) + (n_columns if selector < 0 else 0)
+    if not 0 <= j < n_columns:
+        raise DataError(
+            f"{_where(file, header_line)}: column index {selector} is out of range; "
+            f"the file has {n_columns} columns (indices 0 to {n_columns - 1})"
+        )
+    return j
+
+
+def _split_column(
+    names: list[str] | None, data: list[_Row], chosen: set[int]
+) -> tuple[int | None, Array | None]:
+    """A ``split`` column of train/test values (not chosen as data) and the mask it gives."""
+    if names is None:
+        return None, None
+    for j in reversed(range(len(names))):
+        if names[j].lower() != SPLIT_COLUMN or j in chosen:
+            continue
+        values = [cells[j].lower() for _, cells in data]
+        if all(value in ("train", "test") for value in values):
+            return j, np.array([value == "train" for value in values], dtype=bool)
+    return None, None
+
+
+def _first_bad_cell(
+    file: str, data: list[_Row], features: list[int], label: int, names: list[str] | None
+) -> DataError:
+    """The error for the first bad feature or label cell in reading order."""
+    for line, cells in data:
+        for j in features:
+            where, cell = _where(file, line, _column_label(names, j)), cells[j]
+            if not cell:
+                return DataError(f"{where}: the cell is empty; every feature needs a number")
+            try:
+                value = float(cell)
+            except ValueError:
+                return DataError(f"{where}: {cell!r} is not a number")
+            if not math.isfinite(value):
+                return DataError(f"{where}: {cell!r} is not a finite number")
+        if not cells[label]:
+            return DataError(
+                f"{_where(file, line, _column_label(names, label))}: the label cell is empty"
+            )
+    return DataError(f"{file}: bad data")  # unreachable when called after a failed fast path
+
+
+def _numeric_class_name(cell: str) -> str | None:
+    """``"1"``, ``"1.0"`` and ``"+1"`` all name class ``"1"``; None for a non-number."""
+    try:
+        return str(int(cell))
+    except ValueError:
+        pass
+    try:
+        value = float(cell)
+    except ValueError:
+        return None
+    if not math.isfinite(value):
+        return None
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def _labels_to_classes(
+    cells: list[str], lines: list[int], column: str | int, file: str, class_names: list[str] | None
+) -> tuple[Array, list[str]]:
+    """Class indices and names for the label cells (sorted order unless names are given)."""
+    if class_names is not None:
+        index = {name: k for k, name in enumerate(class_names)}
+        y = np.empty(len(cells), dtype=np.int64)
+        for i, cell in enumerate(cells):
+            k = index.get(cell)
+            if k is None:
+                k = index.get(_numeric_class_name(cell) or cell)
+            if k is None:
+                raise DataError(
+                    f"{_where(file, lines[i], column)}: unknown label {cell!r}; "
+                    f"the classes are: {', '.join(class_names)}"
+                )
+            y[i] = k
+        return y, list(class_names)
+
+    numeric = [_numeric_class_name(cell) for cell in cells]
+    if all(name is not None for name in numeric):
+        # Numbers sort by value, so labels 2, 10 give classes "2", "10" in that order.
+        keys, by_key = numeric, lambda name: float(name)
+    else:
+        keys, by_key = cells, None
+    names = sorted(set(keys), key=by_key)
+    if len(names) < 2:
+        raise DataError(
+            f"{file} lines {lines[0]}-{lines[-1]}, {_where(None, None, column)}: every label is "
+            f"{names[0]!r}; a classifier needs at least 2 classes"
+        )
+    index = {name: k for k, name in enumerate(names)}
+    y = np.fromiter((index[key] for key in keys), dtype=np.int64, count=len(keys))
+    return y, names
+
+
+def read_csv(
+    path: str | os.PathLike,
+    features: Sequence[str | int] | None = None,
+    label: str | int | None = None,
+    header: bool | None = None,
+    class_names: Sequence[str] | None = None,
+) -> Dataset:
+    """Read a comma-separated file of points into a :class:`Dataset`.
+
+    Columns are chosen by header name or 0-based index; by default the last column is the label
+    and all others are features. ``header=None`` detects a header (see ``looks_like_header``),
+    and naming a column implies one. Labels may be numbers or text; classes are in sorted order
+    (numbers by value) unless ``class_names`` fixes the order. A header column ``split`` of
+    train/test values that is not chosen as data sets ``train_mask``, as ``write_csv`` writes it.
+    Blank rows are skipped. Only a regular file is read (a pipe or a device is refused before it
+    is opened). Any problem raises :class:`DataError` naming file, line and column.
+    """
+    file = Path(path).name or os.fspath(path)
+    wanted_classes = _class_names_argument(class_names)
+    rows = read_rows(path, file)
+    if not rows:
+        raise DataError(f"{file}: the file is empty; there are no data rows")
+    if all(len(cells) == 1 for _, cells in rows):
+        raise DataError(
+            f"{_where(file, rows[0][0])}: only one column; a dataset needs feature columns and "
+            "a label column, separated by commas"
+        )
+    if isinstance(features, (str, int, np.integer)):
+        features = [features]
+    selectors = [*(features or []), *([] if label is None else [label])]
+    if header is None:
+        header = any(isinstance(s, str) for s in selectors) or looks_like_header(rows)
+
+    header_line, names = (rows[0][0], rows[0][1]) if header else (None, None)
+    data = rows[1:] if header else rows
+    if not data:
+        raise DataError(f"{_where(file, header_line)}: a header row but no data rows below it")
+    n_columns = len(names) if names is not None else len(data[0][1])
+    for line, cells in data:
+        if len(cells) != n_columns:
+            raise DataError(
+                f"{_where(file, line)}: {len(cells)} columns, but "
+                f"{'the header' if names else f'line {data[0][0]}'} has {n_columns}"
+            )
+
+    def resolve(selector: object) -> int:
+        return _resolve_column(selector, names, n_columns, file, header_line)
+
+    feature_idx = [resolve(s) for s in features] if features is not None else None
+    label_idx = resolve(label) if label is not None else None
+    split_idx, mask = _split_column(names, data, {*(feature_idx or []), label_idx})
+    usable = [j for j in range(n_columns) if j != split_idx]
+    if label_idx is None:
+        label_idx = usable[-1]
+    if feature_idx is None:
+        feature_idx = [j for j in usable if j != label_idx]
+    if not feature_idx:
+        raise DataError(f"{file}: no feature columns; choose at least one")
+    if len(set(feature_idx)) != len(feature_idx):
+        twice = next(j for j in feature_idx if feature_idx.count(j) > 1)
+        raise DataError(
+            f"{_where(file, header_line, _column_label(names, twice))}: chosen twice as a feature"
+        )
+    if label_idx in feature_idx:
+        raise DataError(
+            f"{_where(file, header_line, _column_label(names, label_idx))}: the label column "
+            "is also chosen as a feature; choose another label or leave it out of the features"
+        )
+
+    try:  # the fast path; on any failure, look again cell by cell for a precise message
+        X = np.array([[float(cells[j]) for j in feature_idx] for _, cells in data])
+        ok = bool(np.isfinite(X).all()) and all(cells[label_idx] for _, cells in data)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise _first_bad_cell(file, data, feature_idx, label_idx, names)
+
+    y, classes = _labels_to_classes(
+        [cells[label_idx] for _, cells in data],
+        [line for line, _ in data],
+        _column_label(names, label_idx),
+        file,
+        wanted_classes,
+    )
+    if mask is not None and not mask.any():
+        raise DataError(
+            f"{_where(file, header_line, SPLIT_COLUMN)}: every row is 'test'; "
+            "at least one must be 'train'"
+        )
+    feature_names = [
+        names[j] if names and names[j] else f"x{k + 1}" for k, j in enumerate(feature_idx)
+    ]
+    return Dataset(X=X, y=y, class_names=classes, feature_names=feature_names, train_mask=mask)
+
+
+def _class_names_argument(class_names: Sequence[str] | None) -> list[str] | None:
+    if class_names is None:
+        return None
+    if isinstance(class_names, str):
+        raise DataError("class_names must be a list of names, not one string")
+    names = list(class_names)
+    _check_names(names, "class_names")
+    if len(names) < 2 or len(set(names)) != len(names) or not all(names):
+        raise DataError(f"class_names must be at least 2 unique non-empty names, got {names}")
+    return names
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------------------------
+
+
+def write_csv(path: str | os.PathLike, dataset: Dataset, include_split: bool = False) -> None:
+    """Write the dataset as CSV: feature columns, ``label`` (class names), optionally ``split``.
+
+    Floats are written with ``repr``, so ``read_csv`` gets every bit back. Reading back without
+    ``class_names`` gives classes in sorted order; pass ``dataset.class_names`` to keep another
+    order or classes that have no points. The write is atomic: a crash leaves the old file or
+    the new one, never half of one. Raises ``OSError`` if the file cannot be written.
+    """
+    path = Path(path)
+    header = [*dataset.feature_names, LABEL_COLUMN, *([SPLIT_COLUMN] if include_split else [])]
+    labels = [dataset.class_names[k] for k in dataset.y.tolist()]
+    splits = ["train" if m else "test" for m in dataset.train_mask.tolist()]
+    try:  # keep the mode of a file we replace; a new file gets the usual rw-r--r--
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mode = 0o644
+    with tempfile.NamedTemporaryFile(
+        "w",
+        encoding="utf-8",
+        newline="",
+        dir=path.parent,
+        prefix=f".{path.name}.",
+        suffix=".tmp",
+        delete=False,
+    ) as tmp:
+        try:
+            writer = csv.writer(tmp, lineterminator="\n")
+            writer.writerow(header)
+            for point, name, part in zip(dataset.X.tolist(), labels, splits, strict=True):
+                # .tolist() gives Python floats, whose repr is the shortest exact round-trip.
+                writer.writerow([*map(repr, point), name, *([part] if include_split else [])])
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        except BaseException:
+            tmp.close()
+            os.unlink(tmp.name)
+            raise
+    try:
+        os.chmod(tmp.name, mode)
+        os.replace(tmp.name, path)
+    except BaseException:
+        if os.path.exists(tmp.name):
+            os.unlink(tmp.name)
+        raise

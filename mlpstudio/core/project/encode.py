@@ -1,0 +1,184 @@
+"""A :class:`Project` as the text of a project file: the document, laid out for people.
+
+The same project always gives the same text, and floats are written with ``repr`` (the shortest
+text that reads back to the same double), so save → load → save gives the same bytes. Before
+any text is made, the values a person set (seeds, generator, standardisation, training settings)
+go through the loader's own checks (:func:`check`): a project that would not load again is not
+written.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import numpy as np
+
+from ... import __version__
+from ..datasets import DataError
+from ..scaling import Standardisation
+from .checks import InvalidError
+from .model import Project, ProjectError
+from .schema import FORMAT, MAX_HISTORY_ROWS, MAX_NAME_CHARS, MAX_TEXT_CHARS, VERSION
+from .validate import hand_set_values
+
+Array = np.ndarray
+
+
+def _floats(values: Array) -> list:
+    # tolist() gives Python floats, whose repr is the shortest text that reads back exactly.
+    return values.astype(np.float64).tolist()
+
+
+def _plain(generator: dict | None) -> dict | None:
+    # numpy scalars (np.int64 seeds, say) are not JSON; their .item() is the same number.
+    if generator is None:
+        return None
+    return {k: v.item() if isinstance(v, np.generic) else v for k, v in generator.items()}
+
+
+class _Rows(list):
+    """Rows of finite Python floats, written one row per line without json's per-row call."""
+
+
+def _rows(values: Array) -> _Rows:
+    return _Rows(_floats(values))
+
+
+def _metric(values: list) -> list:
+    # JSON has no NaN: a missing metric (no test set) is written as null.
+    return [float(v) if math.isfinite(v) else None for v in values]
+
+
+def check(project: Project) -> None:
+    """Raise :class:`ProjectError` naming the first thing that keeps ``project`` from being saved.
+
+    These are the loader's own checks on what a person set (names, seeds, generator,
+    standardisation, training settings) plus finite weights, so a project that passes saves and
+    loads again. Cheap: no array is converted, so callers may check before a long training run.
+    """
+    for what, text, limit in (
+        ("name", project.name, MAX_NAME_CHARS),
+        ("notes", project.notes, MAX_TEXT_CHARS),
+    ):
+        if len(text) > limit:
+            raise ProjectError(f"cannot save: the {what} is longer than {limit:,} characters")
+    net = project.network
+    if not np.isfinite(net.params).all() or not np.isfinite(net.initial_params).all():
+        raise ProjectError("cannot save: the network's weights contain NaN or infinity")
+    ds = project.dataset
+    if ds is not None:
+        for what, names in (("class", ds.class_names), ("feature", ds.feature_names)):
+            if any(len(n) > MAX_NAME_CHARS for n in names):
+                raise ProjectError(f"cannot save: a {what} name is longer than {MAX_NAME_CHARS}")
+    # The hand-set parts of the document, as the writer below lays them out.
+    network: dict[str, Any] = {"sizes": list(net.sizes), "seed": net.seed}
+    if project.standardisation is not None:
+        try:
+            network["standardisation"] = Standardisation.from_dict(
+                project.standardisation
+            ).to_dict()
+        except DataError as exc:
+            raise ProjectError(f"cannot save: network.standardisation: {exc}") from None
+    doc: dict[str, Any] = {"network": network, "training": _training(project)}
+    if ds is not None:
+        doc["dataset"] = {"generator": _plain(ds.generator)}
+    try:
+        hand_set_values(doc)
+    except InvalidError as exc:
+        raise ProjectError(f"cannot save: {exc}") from None
+
+
+def _training(project: Project) -> dict[str, Any]:
+    return {**project.settings.to_dict(), "epoch": int(project.epoch)}
+
+
+def _network(project: Project) -> dict[str, Any]:
+    net = project.network
+    init_W, init_b = net._views(net.initial_params)
+    block: dict[str, Any] = {
+        "sizes": list(net.sizes),
+        "activations": list(net.activations),
+        "loss": net.loss,
+        "weights": [_rows(W) for W in net.weights],
+        "biases": [_floats(b) for b in net.biases],
+        "init": net.init,
+        "seed": net.seed,
+        "dtype": net.dtype.name,
+        "initial_weights": [_rows(W) for W in init_W],
+        "initial_biases": [_floats(b) for b in init_b],
+    }
+    if project.standardisation is not None:
+        block["standardisation"] = Standardisation.from_dict(project.standardisation).to_dict()
+    return block
+
+
+def _document(project: Project) -> dict:
+    check(project)
+    doc: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "written_by": f"mlpstudio {__version__}",
+    }
+    if project.name:
+        doc["name"] = project.name
+    if project.notes:
+        doc["notes"] = project.notes
+    doc["network"] = _network(project)
+
+    ds = project.dataset
+    if ds is not None:
+        doc["dataset"] = {
+            "feature_names": list(ds.feature_names),
+            "class_names": list(ds.class_names),
+            "points": _rows(ds.X),
+            "labels": ds.y.tolist(),
+            "split": ["train" if m else "test" for m in ds.train_mask.tolist()],
+            "generator": _plain(ds.generator),
+        }
+
+    doc["training"] = _training(project)
+    h = project.history.thin(MAX_HISTORY_ROWS)
+    doc["history"] = {
+        "epoch": [int(e) for e in h.epoch],
+        "train_cost": _metric(h.train_cost),
+        "train_accuracy": _metric(h.train_accuracy),
+        "test_cost": _metric(h.test_cost),
+        "test_accuracy": _metric(h.test_accuracy),
+    }
+    return doc
+
+
+def _dump(value: Any, level: int) -> str:
+    """JSON laid out for people: one key per line, and a list of numbers on one line."""
+    pad = "  " * (level + 1)
+    if isinstance(value, _Rows) and value:
+        # json writes a finite float as float.__repr__ too: the same text, several times faster.
+        body = ",\n".join(f"{pad}[{', '.join(map(float.__repr__, row))}]" for row in value)
+        return "[\n" + body + "\n" + "  " * level + "]"
+    if isinstance(value, dict) and value:
+        items = [f"{pad}{json.dumps(k, ensure_ascii=False)}: " for k in value]
+        body = ",\n".join(
+            i + _dump(v, level + 1) for i, v in zip(items, value.values(), strict=True)
+        )
+        return "{\n" + body + "\n" + "  " * level + "}"
+    # The lists written here are homogeneous: the first item says whether they nest.
+    if isinstance(value, list) and value and isinstance(value[0], (list, dict)):
+        body = ",\n".join(pad + _dump(v, level + 1) for v in value)
+        return "[\n" + body + "\n" + "  " * level + "]"
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
+
+
+def to_json(project: Project) -> str:
+    """The project as JSON text; the same project always gives the same text.
+
+    Raises :class:`ProjectError` when the project holds something the file cannot (NaN weights,
+    a seed or a setting outside the schema's bounds), naming it.
+    """
+    doc = _document(project)
+    try:
+        text = _dump(doc, 0)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise ProjectError(f"cannot save: a value cannot be written as JSON ({exc})") from None
+    return text + "\n"
