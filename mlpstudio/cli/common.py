@@ -1,4 +1,4 @@
-"""What every command shares: the errors and exit statuses, the limits, value parsers, numbers.
+"""What every command shares: errors and exit statuses, run ceilings, value parsers, numbers.
 
 A command raises :class:`UsageError` (status 2) or :class:`CheckFailedError` (status 1); the runner
 turns either into one line on stderr, so no command prints its own errors.
@@ -16,11 +16,10 @@ from mlpstudio.core import datasets
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 # Every count has a ceiling, so a typo such as --epochs 10000000000 is refused at once instead
-# of running until it is killed. The app's "Max epochs" box stops at the same number.
-MAX_EPOCHS = 10_000_000
-MAX_POINTS = datasets.MAX_POINTS
-MAX_BATCH_SIZE = datasets.MAX_POINTS  # a batch never holds more than every point
-MAX_SEED = 2**63 - 1  # seeds must fit numpy's integers
+# of running until it is killed. What a project stores (seeds, points, settings) is bounded by
+# the file's schema instead: see limits.py.
+MAX_EPOCHS = 10_000_000  # epochs of one run of `train`
+MAX_POINTS = datasets.MAX_POINTS  # points `gradcheck` may use
 
 
 class UsageError(Exception):

@@ -14,12 +14,14 @@ from typing import Any, TextIO
 import numpy as np
 
 from mlpstudio.core import activations as act_table
+from mlpstudio.core import notation as nt
 from mlpstudio.core import project
 
 from .common import EXIT_OK, fmt, table, vec
 from .points import add_point_arguments, point_and_target
 
 NAME = "inspect"
+_X = nt.plain(nt.a_name(1, None))  # the network's input, a^(1) = x
 
 _TARGET_FROM = {
     "label": "given with --label",
@@ -34,7 +36,8 @@ def add_arguments(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPa
         NAME,
         help="the forward and backward pass for one point, in the lecture's notation",
         description=textwrap.fill(
-            "Show z, a and δ of every layer and the gradients δ_j a_k for one point. The "
+            "Show z, a and δ of every layer and the gradients "
+            f"{nt.plain(nt.weight_gradient_product(None, 'j', 'k'))} for one point. The "
             "target is --label if given, else the dataset's label (--index), else the "
             "network's own prediction.",
             79,
@@ -106,74 +109,73 @@ def inspection(
     }
 
 
-# The formula texts below spell the lecture's notation; they move to core's notation module.
-
-
 def _output_delta_formula(loss: str, activation: str, L: int) -> str:
-    if loss == "cross_entropy":
-        return f"δ_j^({L}) = a_j − y_j   (cross-entropy cancels g')"
-    if activation == "softmax":
-        return f"δ_j^({L}) = Σ_i 2 (a_i − y_i) ∂a_i/∂z_j   (softmax couples the outputs)"
-    return f"δ_j^({L}) = 2 (a_j − y_j) g'(z_j^({L}))"
+    """``δ_j^(L) = …`` of the output layer, with why it looks so when it is not the lecture's."""
+    formula = f"{nt.delta_name(L, 'j')} = {nt.output_delta(loss, activation, L, 'j')}"
+    note = nt.output_delta_note(loss, activation)
+    return nt.plain(f"{formula}   ({note})" if note else formula)
 
 
 def _error_formula(loss: str, activation: str) -> str:
-    if loss == "squared_error":
-        return "E_x = Σ_c (a_c − y_c)²"
-    if activation == "softmax":
-        return "E_x = −Σ_c y_c ln a_c"
-    return "E_x = −Σ_c [y_c ln a_c + (1 − y_c) ln(1 − a_c)]"
+    return nt.plain(nt.error_rule(loss, activation))
+
+
+def _value(name: str, value: float) -> str:
+    """``z_1^(2) = 0.5``: a value under its name from the notation (markup)."""
+    return f"{nt.plain(name)} = {fmt(value)}"
 
 
 def _text(info: dict[str, Any], source: str, p: project.Project) -> str:
     net = p.network
     L = net.n_layers
     layers = info["layers"]
-    lines = [
-        f"Forward and backward pass of {info['network']} for one point",
-        f"point    x = {vec(info['point'])}",
-    ]
+    # The notation calls the network's input x (a^(1) = x): with a standardisation that is the
+    # scaled point, so the point as given is then shown under no name of its own.
+    lines = [f"Forward and backward pass of {info['network']} for one point"]
     if info["standardised"]:
-        lines.append(f"input    a^(1) = (x − mean) / std = {vec(layers[0]['a'])}")
+        lines += [
+            f"point    {vec(info['point'])}",
+            f"input    {_X} = (point − mean) / std = {vec(layers[0]['a'])}",
+        ]
+    else:
+        lines.append(f"point    {_X} = {vec(info['point'])}")
     lines += [
         f"target   class {info['target_name']!r}: {_TARGET_FROM[source]}",
-        f"         y = {vec(info['target'])}",
+        f"         {nt.plain(nt.y_name(None))} = {vec(info['target'])}",
         "",
-        "Forward pass: z_j^(l) = Σ_k w_jk^(l) a_k^(l−1) + b_j^(l),  a_j^(l) = g(z_j^(l))",
+        f"Forward pass: {nt.plain(nt.z_rule())},  {nt.plain(nt.a_rule())}",
         "Layer 1 (input)",
     ]
-    lines += [f"  a_{k + 1}^(1) = {fmt(v)}" for k, v in enumerate(layers[0]["a"])]
+    lines += [f"  {_value(nt.a_name(1, k), v)}" for k, v in enumerate(layers[0]["a"])]
     for layer in layers[1:]:
         l = layer["layer"]
         kind = ", output" if l == L else ""
         lines.append(f"Layer {l} ({layer['activation']}{kind})")
         rows = [
-            [f"z_{j + 1}^({l}) = {fmt(z)}", f"a_{j + 1}^({l}) = {fmt(a)}"]
+            [_value(nt.z_name(l, j), z), _value(nt.a_name(l, j), a)]
             for j, (z, a) in enumerate(zip(layer["z"], layer["a"], strict=True))
         ]
         lines += table(rows, numbers=False)
+    output = nt.plain(nt.a_name(L, None))
     lines += [
-        f"Output   a^({L}) = {vec(info['output'])}: predicted class {info['predicted_name']!r}",
+        f"Output   {output} = {vec(info['output'])}: predicted class {info['predicted_name']!r}",
         f"Error    {_error_formula(net.loss, net.output_activation)} = {fmt(info['cost'])}",
         "",
-        "Backward pass: δ_j^(l) = ∂E_x/∂z_j^(l)",
+        f"Backward pass: {nt.plain(nt.delta_definition())}",
     ]
     for layer in reversed(layers[1:]):
         l = layer["layer"]
         if l == L:
             formula = _output_delta_formula(net.loss, layer["activation"], L)
         else:
-            formula = f"δ_j^({l}) = (Σ_k δ_k^({l + 1}) w_kj^({l + 1})) g'(z_j^({l}))"
+            formula = nt.plain(f"{nt.delta_name(l, 'j')} = {nt.hidden_delta(l, 'j')}")
         lines.append(f"Layer {l}: {formula}")
-        lines += [f"  δ_{j + 1}^({l}) = {fmt(v)}" for j, v in enumerate(layer["delta"])]
+        lines += [f"  {_value(nt.delta_name(l, j), v)}" for j, v in enumerate(layer["delta"])]
         if not act_table.ACTIVATIONS[layer["activation"]].trainable:
-            lines.append(
-                "  (step units: g'(z) = 0, so δ = 0 and back-propagation cannot train them)"
-            )
-    lines += [
-        "",
-        "Gradients: ∂E_x/∂w_jk^(l) = δ_j^(l) a_k^(l−1),  ∂E_x/∂b_j^(l) = δ_j^(l)",
-    ]
+            step = nt.plain(nt.derivative_rule("step"))
+            lines.append(f"  (step units: {step}, so δ = 0 and back-propagation cannot train them)")
+    gradients = f"{nt.plain(nt.weight_gradient())},  {nt.plain(nt.bias_gradient())}"
+    lines += ["", f"Gradients: {gradients}"]
     for layer in layers[1:]:
         l = layer["layer"]
         lines.append(f"Layer {l} (row j: unit of layer {l}; column k: unit of layer {l - 1})")

@@ -17,7 +17,7 @@ from typing import TextIO
 
 import numpy as np
 
-from mlpstudio.core import datasets, project
+from mlpstudio.core import csvio, datasets, project
 
 from .common import EXIT_OK, UsageError, items
 
@@ -71,11 +71,15 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def read_points(
     path: str, features: list[str] | None, p: project.Project
 ) -> tuple[list[str], np.ndarray]:
-    """The feature columns of a CSV file of points (``-``: stdin): their names and values."""
-    file = os.path.basename(path) or path
-    rows = _rows(path, file)
+    """The feature columns of a CSV file of points (``-``: stdin): their names and values.
+
+    The rows and the header come from :mod:`~mlpstudio.core.csvio`, so a file reads here as it
+    does in the app's import dialog and in ``train --data`` (and a pipe or a device given as a
+    path is refused instead of blocking).
+    """
+    file, rows = _rows(path)
     d = p.network.n_inputs
-    header = rows[0][1] if not all(datasets.is_number(c) for c in rows[0][1]) else None
+    header = rows[0][1] if csvio.looks_like_header(rows) else None
     data = rows[1:] if header else rows
     if not data:
         raise datasets.DataError(f"{file}: a header but no points below it")
@@ -115,29 +119,17 @@ def read_points(
     return names, X
 
 
-def _rows(path: str, file: str) -> list[tuple[int, list[str]]]:
-    """The non-blank rows of the file with their line numbers, cells stripped."""
+def _rows(path: str) -> tuple[str, list[tuple[int, list[str]]]]:
+    """How messages name the source, and its non-blank rows with their line numbers."""
     if path == "-":
-        text = sys.stdin.read()
+        # As read_rows does for a file: a spreadsheet's byte-order mark is not part of a name.
+        file, rows = "stdin", csvio.parse_rows(sys.stdin.read().removeprefix("\ufeff"), "stdin")
     else:
-        try:
-            with open(path, encoding="utf-8-sig", newline="") as f:
-                text = f.read()
-        except FileNotFoundError:
-            raise datasets.DataError(f"{file}: file not found") from None
-        except UnicodeDecodeError:
-            raise datasets.DataError(f"{file}: not UTF-8 text") from None
-    try:
-        rows = [
-            (n + 1, [c.strip() for c in row])
-            for n, row in enumerate(csv.reader(io.StringIO(text, newline="")))
-        ]
-    except csv.Error as exc:
-        raise datasets.DataError(f"{file}: {exc}") from None
-    rows = [(line, cells) for line, cells in rows if any(cells)]
+        file = os.path.basename(path) or path
+        rows = csvio.read_rows(path, file)
     if not rows:
         raise datasets.DataError(f"{file}: no points in the file")
-    return rows
+    return file, rows
 
 
 def _chosen_columns(

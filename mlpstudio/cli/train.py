@@ -16,13 +16,15 @@ from typing import Any, TextIO
 
 from mlpstudio.core import activations as act_table
 from mlpstudio.core import datasets, losses, optimizers, project
-from mlpstudio.core.network import INITS
+from mlpstudio.core.network import INITS, MAX_UNITS
+from mlpstudio.core.project import schema
 
-from . import build
+from . import build, limits
 from .common import EXIT_INTERRUPTED, EXIT_OK, MAX_EPOCHS, UsageError, count, finite, fmt, pct
 
 NAME = "train"
 DEFAULT_EPOCHS = 1000
+MIN_POINTS, MAX_POINTS = schema.GENERATOR_POINTS  # what the file (and the app's panel) accepts
 
 
 def add_arguments(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -60,7 +62,7 @@ def add_arguments(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPa
         "--points",
         type=count,
         metavar="N",
-        help=f"number of generated points (default 200, at most {build.MAX_POINTS:,})",
+        help=f"number of generated points (default 200; {MIN_POINTS} to {MAX_POINTS:,})",
     )
     data.add_argument(
         "--noise", type=float, metavar="X", default=0.0, help="noise from 0 to 1 (default 0)"
@@ -94,7 +96,7 @@ def add_arguments(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPa
         "--layers",
         metavar="2,4,1",
         help="units per layer, input to output (default: features,4,1 for two classes; "
-        f"K outputs for K classes; at most {build.MAX_UNITS:,} units a layer)",
+        f"K outputs for K classes; at most {MAX_UNITS:,} units a layer)",
     )
     net.add_argument(
         "--activation",
@@ -190,7 +192,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "choose the data with exactly one of --dataset NAME, --data FILE.csv "
             "or --project FILE.json"
         )
-    build.check_limits(args)
+    limits.check_limits(args)
     if args.out:
         # Found out now rather than after a long run: the save would fail at the end.
         folder = os.path.dirname(os.path.abspath(args.out))
@@ -201,6 +203,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         p.name = args.name
     if args.notes is not None:
         p.notes = args.notes
+    limits.check_savable(p)  # what would fail at the save fails now, before any training
     if p.settings.optimizer != "perceptron":  # the warnings say what the perceptron rule fixes
         for warning in p.network.warnings():
             print(f"mlpstudio train: warning: {warning}", file=err)

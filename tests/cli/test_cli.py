@@ -336,7 +336,7 @@ def test_ctrl_c_keeps_what_was_learnt(capsys, monkeypatch, tmp_path):
             ["train", "--dataset", "xor", "--loss", "cross_entropy", "--output-activation", "tanh"],
             ["cross_entropy needs a sigmoid or softmax"],
         ),
-        (["train", "--dataset", "xor", "--lr", "-1"], ["learning_rate"]),
+        (["train", "--dataset", "xor", "--lr", "-1"], ["--lr must be between"]),
         (["train", "--dataset", "xor", "--lr", "fast"], ["--lr: invalid float value"]),
         (["train", "--dataset", "xor", "--epochs", "-1"], ["--epochs must be 0 or more"]),
         (["train", "--data", "x.csv", "--seed", "-2"], ["--seed must be 0 or more"]),
@@ -469,7 +469,7 @@ def test_inspect_shows_the_lecture_notation(capsys, xor):
         "point    x = (1, 0)",
         "target   class '0': given with --label",
         "Layer 1 (input)",
-        "a_1^(1) = 1",
+        "x_1 = 1",  # the notation's a^(1) = x
         "Layer 2 (sigmoid)",
         "z_1^(2) = ",
         "a_2^(2) = ",
