@@ -31,6 +31,16 @@ class TrainingError(ValueError):
     """A setting or a pairing the trainer cannot use; the message says which and why."""
 
 
+# The one range of each number that steers training: the panels offer exactly these, the
+# project file accepts exactly these, and the command line refuses anything else up front.
+SETTING_RANGES: dict[str, tuple[float, float]] = {
+    "learning_rate": (1e-5, 100.0),
+    "momentum": (0.0, 0.99),
+    "l2": (0.0, 10.0),
+    "target_cost": (0.0, 100.0),
+}
+
+
 @dataclass
 class TrainSettings:
     """Everything that steers training (all may change between steps)."""
@@ -49,24 +59,16 @@ class TrainSettings:
         if self.optimizer not in optimizers.OPTIMIZERS:
             known = ", ".join(optimizers.OPTIMIZERS)
             raise TrainingError(f"unknown optimizer {self.optimizer!r} (known: {known})")
-        checks = [
-            ("learning_rate", self.learning_rate, 0.0, 1e6, False),
-            ("momentum", self.momentum, 0.0, 1.0, True),
-            ("l2", self.l2, 0.0, 1e6, True),
-        ]
-        for name, value, lo, hi, lo_ok in checks:
+        for name, (lo, hi) in SETTING_RANGES.items():
+            value = getattr(self, name)
+            if name == "target_cost" and value is None:
+                continue
             if not isinstance(value, (int, float)) or not math.isfinite(value):
                 raise TrainingError(f"{name} must be a finite number, got {value!r}")
-            if value < lo or (value == lo and not lo_ok) or value > hi:
-                raise TrainingError(f"{name} must be in {'[' if lo_ok else '('}{lo}, {hi}]")
-        if self.momentum >= 1.0:
-            raise TrainingError("momentum must be below 1")
+            if not lo <= value <= hi:
+                raise TrainingError(f"{name} must be between {lo:g} and {hi:g}, got {value:g}")
         if not isinstance(self.batch_size, int) or self.batch_size < 1:
             raise TrainingError(f"batch_size must be a positive integer, got {self.batch_size!r}")
-        if self.target_cost is not None and (
-            not math.isfinite(self.target_cost) or self.target_cost < 0
-        ):
-            raise TrainingError("target_cost must be a finite number ≥ 0")
         if self.max_epochs is not None and (
             not isinstance(self.max_epochs, int) or self.max_epochs < 0
         ):
@@ -137,6 +139,17 @@ class StepInfo:
     epoch_done: bool
 
 
+def _check_finite(X: Array, which: str) -> None:
+    """Refuse NaN or infinite coordinates, naming the first one (row and column, from 0)."""
+    bad = ~np.isfinite(X)
+    if bad.any():
+        row, col = (int(i) for i in np.argwhere(bad)[0])
+        raise TrainingError(
+            f"the {which} points hold {X[row, col]} (point {row}, feature {col}): "
+            "the data must be finite numbers"
+        )
+
+
 class Trainer:
     """Trains a :class:`Network` on labelled points; see the module docstring."""
 
@@ -176,21 +189,30 @@ class Trainer:
     def set_data(
         self, X: Array, y: Array, X_test: Array | None = None, y_test: Array | None = None
     ) -> None:
-        """Replace the training (and test) points; the current epoch starts over."""
+        """Replace the training (and test) points; the current epoch starts over.
+
+        Everything is checked before anything is stored, so a refusal keeps the old points.
+        """
         net = self.net
-        self.X = net._as_input(X)
-        self.y = np.asarray(y, dtype=np.int64)
-        if len(self.X) == 0:
+        X = net._as_input(X)
+        y = np.asarray(y, dtype=np.int64)
+        if len(X) == 0:
             raise TrainingError("there are no training points")
-        if len(self.y) != len(self.X):
-            raise TrainingError(f"{len(self.X)} points but {len(self.y)} labels")
-        self.Y = net.encode(self.y, self.n_classes)
+        if len(y) != len(X):
+            raise TrainingError(f"{len(X)} points but {len(y)} labels")
+        _check_finite(X, "training")
+        Y = net.encode(y, self.n_classes)
         if X_test is not None and len(X_test):
-            self.X_test = net._as_input(X_test)
-            self.y_test = np.asarray(y_test, dtype=np.int64)
-            self.Y_test = net.encode(self.y_test, self.n_classes)
+            X_test = net._as_input(X_test)
+            y_test = np.asarray(y_test, dtype=np.int64)
+            if len(y_test) != len(X_test):
+                raise TrainingError(f"{len(X_test)} test points but {len(y_test)} labels")
+            _check_finite(X_test, "test")
+            test = (X_test, y_test, net.encode(y_test, self.n_classes))
         else:
-            self.X_test = self.y_test = self.Y_test = None
+            test = (None, None, None)
+        self.X, self.y, self.Y = X, y, Y
+        self.X_test, self.y_test, self.Y_test = test
         self._Xs = self.X.copy()
         self._Ys = self.Y.copy()
         self._order = np.arange(len(self.X))
@@ -296,6 +318,7 @@ class Trainer:
         """One point, one batch or one epoch; always ends with valid, finite weights."""
         if unit not in STEP_UNITS:
             raise TrainingError(f"unknown step unit {unit!r} (known: {', '.join(STEP_UNITS)})")
+        self.stopped, self.message = None, ""  # a good step after a divergence is just a step
         if unit == "epoch":
             start = self.position
             self._finish_epoch()

@@ -554,7 +554,7 @@ HOSTILE = [
     (
         "negative learning rate",
         edit(lambda d: d["training"].update(learning_rate=-1)),
-        r"training.learning_rate: must be in \(0.0, 1000000.0\]",
+        "training.learning_rate: expected a number from 1e-05 to 100, found -1",
     ),
     (
         "unknown optimizer",

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import fields
 
 from .. import datasets
-from ..training import TrainSettings
+from ..training import SETTING_RANGES, TrainSettings
 
 FORMAT = "mlpstudio-project"
 VERSION = 1
@@ -95,12 +95,7 @@ def generator_classes(name: str) -> tuple[int, int]:
 
 # TrainingPanel's ranges for the training block's numbers; null is allowed where noted in
 # NULLABLE (no target cost, no maximum epoch).
-TRAINING_NUMBERS: dict[str, tuple[float, float]] = {
-    "learning_rate": (1e-5, 100.0),
-    "momentum": (0.0, 0.99),
-    "l2": (0.0, 10.0),
-    "target_cost": (0.0, 100.0),
-}
+TRAINING_NUMBERS: dict[str, tuple[float, float]] = SETTING_RANGES
 TRAINING_INTEGERS: dict[str, tuple[int, int]] = {
     "batch_size": (1, COUNT_MAX),
     "max_epochs": (0, COUNT_MAX),

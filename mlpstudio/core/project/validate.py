@@ -277,6 +277,10 @@ def training(block: Any) -> tuple[TrainSettings, int]:
             v = number(v, place)
         values[f.name] = v
     epoch = integer(block.get("epoch", 0), "training.epoch", 0, schema.COUNTER_MAX)
+    # The ranges the panels offer (and the engine accepts), said in the file's own words.
+    for name, (lo, hi) in schema.TRAINING_NUMBERS.items():
+        if values.get(name) is not None:
+            number(values[name], at(where, name), lo, hi)
     try:
         settings = TrainSettings(**values).validate()
     except TrainingError as exc:
@@ -285,10 +289,6 @@ def training(block: Any) -> tuple[TrainSettings, int]:
             if message.startswith(f.name + " "):
                 raise InvalidError(at(where, f.name), message[len(f.name) + 1 :]) from None
         raise InvalidError(where, message) from None
-    # Within what the engine accepts, the app's training panel shows a narrower range.
-    for name, (lo, hi) in schema.TRAINING_NUMBERS.items():
-        if getattr(settings, name, None) is not None:
-            number(getattr(settings, name), at(where, name), lo, hi)
     return settings, epoch
 
 
