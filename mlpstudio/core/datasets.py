@@ -6,8 +6,7 @@ that go with them, and a mask saying which points are for training. This module 
 reproducible from a seed) and splits them into training and test points.
 
 Two neighbours finish the data path: :mod:`.csvio` reads and writes CSV files, and
-:mod:`.scaling` holds the one standardisation rule (fitted on the training points). Their names
-are importable from here too, as they were before the split, for existing callers.
+:mod:`.scaling` holds the one standardisation rule (fitted on the training points).
 
 Every problem with the data raises :class:`DataError`, whose message says what is wrong and where
 (file, line, column), so the app can show it as it is and keep running.
@@ -16,11 +15,9 @@ Every problem with the data raises :class:`DataError`, whose message says what i
 from __future__ import annotations
 
 import copy as _copy
-import importlib
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -409,43 +406,3 @@ def split(dataset: Dataset, test_ratio: float, seed: int) -> Dataset:
     mask[np.random.default_rng(seed).permutation(n)[:n_test]] = False
     result.train_mask = mask
     return result
-
-
-# The CSV reader (csvio) and the standardisation (scaling) import Dataset and DataError from
-# here, so importing them here while this module loads would be circular whichever is imported
-# first. Their old names are looked up on first use instead: one implementation each, and
-# ``datasets.read_csv is csvio.read_csv``.
-_MOVED = {
-    "LABEL_COLUMN": "csvio",
-    "SPLIT_COLUMN": "csvio",
-    "is_number": "csvio",
-    "looks_like_header": "csvio",
-    "read_csv": "csvio",
-    "read_rows": "csvio",
-    "write_csv": "csvio",
-    "standardise": "scaling",
-}
-
-
-if TYPE_CHECKING:  # what the lookup below returns, for type checkers and editors
-    from .csvio import LABEL_COLUMN as LABEL_COLUMN
-    from .csvio import SPLIT_COLUMN as SPLIT_COLUMN
-    from .csvio import is_number as is_number
-    from .csvio import looks_like_header as looks_like_header
-    from .csvio import read_csv as read_csv
-    from .csvio import read_rows as read_rows
-    from .csvio import write_csv as write_csv
-    from .scaling import standardise as standardise
-
-
-def __getattr__(name: str) -> Any:
-    module = _MOVED.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__package__}.{module}"), name)
-    globals()[name] = value  # later lookups are plain attribute reads
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_MOVED})

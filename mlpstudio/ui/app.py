@@ -7,64 +7,11 @@ N epochs when asked, draws the window offscreen and saves it, for documentation 
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
 
-
-def _size(text: str) -> tuple[int, int]:
-    try:
-        w, h = (int(v) for v in text.lower().split("x"))
-    except ValueError:
-        msg = f"expected WIDTHxHEIGHT such as 1400x900, got {text!r}"
-        raise argparse.ArgumentTypeError(msg) from None
-    if not (320 <= w <= 8000 and 240 <= h <= 8000):
-        raise argparse.ArgumentTypeError("the size must be between 320x240 and 8000x8000")
-    return w, h
-
-
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="mlpstudio",
-        description="MLP Studio: a lab for multilayer perceptrons and back-propagation. "
-        "Without a subcommand it opens the app; headless subcommands: "
-        "train, predict, inspect, gradcheck, info (mlpstudio COMMAND --help).",
-    )
-    p.add_argument("file", nargs="?", help="a project (.json) or data (.csv) to open")
-    p.add_argument("--screenshot", metavar="PNG", help="render the window to this PNG and exit")
-    p.add_argument(
-        "--train-epochs",
-        type=int,
-        default=0,
-        metavar="N",
-        help="with --screenshot: train N epochs first",
-    )
-    p.add_argument(
-        "--size",
-        type=_size,
-        default=(1400, 900),
-        metavar="WxH",
-        help="window size (default 1400x900)",
-    )
-    p.add_argument("--theme", choices=("light", "dark"), help="colour theme")
-    p.add_argument(
-        "--select",
-        type=int,
-        metavar="I",
-        help="select data point I (followed through the diagram and the inspector)",
-    )
-    p.add_argument("--lesson", metavar="SLUG", help="open a built-in lesson, e.g. xor-by-hand")
-    p.add_argument("--presenter", action="store_true", help="start in presenter mode (F11)")
-    p.add_argument(
-        "--show",
-        choices=("training", "network", "data", "lesson", "cost", "inspector"),
-        help="bring this panel to the front",
-    )
-    p.add_argument(
-        "--stage", type=int, default=0, metavar="N", help="step the inspector N stages forward"
-    )
-    return p
+from mlpstudio.options import parser
 
 
 def _headless() -> bool:
@@ -92,6 +39,8 @@ def run(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
+    from mlpstudio.core import lessons
+
     from .main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -101,6 +50,8 @@ def run(argv: list[str] | None = None) -> int:
     if args.theme:
         window.apply_theme(args.theme)
     window.resize(*args.size)
+    if args.screenshot:
+        window.files.headless = True  # no one is there to close an error box: print it
     if args.file:
         path = Path(args.file)
         if not path.exists():
@@ -108,24 +59,24 @@ def run(argv: list[str] | None = None) -> int:
             if args.screenshot:
                 window.shutdown()
                 return 1
-        elif not window.open_path(path) and args.screenshot:
+        elif not window.files.open_path(path) and args.screenshot:
             window.shutdown()
             return 1
     if args.lesson:
         try:
-            window.open_lesson(args.lesson)
+            lessons.get(args.lesson)
         except KeyError as e:
             print(f"mlpstudio: error: {e.args[0]}", file=sys.stderr)
             window.shutdown()
             return 2
+        window.teaching.open_lesson(args.lesson)
     window.show()
     if args.screenshot and args.train_epochs:
-        window.train_for(args.train_epochs)
+        window.training.train_for(args.train_epochs)
     if args.select is not None:
-        window.select_point(args.select)
+        window.session.select_point(args.select)
     if args.show:
-        window.docks[args.show].show()
-        window.docks[args.show].raise_()
+        window.show_panel(args.show)
     for _ in range(args.stage):
         window.inspector.next_stage()
     if args.presenter:
@@ -139,8 +90,9 @@ def screenshot(window, path: str) -> int:
     """Draw the window's current state and save it as a PNG, then close it."""
     window.settle()
     ok = window.grab().save(path)
-    window.dirty = False
+    window.session.mark_modified(False)
     window.shutdown()
+    window.hide()  # a rendered window must not linger on screen (or in-process callers)
     if not ok:
         print(f"mlpstudio: error: could not write {path}", file=sys.stderr)
         return 1

@@ -14,6 +14,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from typing import ClassVar
 
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal
@@ -35,7 +36,7 @@ class TrainingWorker(QObject):
 
     def __init__(self) -> None:
         super().__init__()
-        self._commands: deque[Callable[[], None]] = deque()
+        self._commands: deque[tuple[str, tuple]] = deque()
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._quit = False
@@ -51,182 +52,169 @@ class TrainingWorker(QObject):
         self._rate = 0.0
 
     # ---- commands from the UI thread -------------------------------------------------------
+    # Each public command posts its name and arguments; the worker thread runs the handler
+    # of the same name from ``_HANDLERS`` between chunks of training.
 
-    def _post(self, command: Callable[[], None]) -> None:
+    def _post(self, name: str, *args: object) -> None:
         with self._lock:
-            self._commands.append(command)
+            self._commands.append((name, args))
         self._wake.set()
 
     def load(self, trainer: Trainer) -> None:
         """Hand a new trainer to the worker; from now on only the worker touches it."""
-
-        def cmd() -> None:
-            self._trainer = trainer
-            self._running = False
-            self._history_sent = 0
-            self._publish(force=True)
-
-        self._post(cmd)
+        self._post("load", trainer)
 
     def play(self) -> None:
-        def cmd() -> None:
-            if self._trainer is None:
-                return
-            self._running = True
-            self._trainer.stopped = None
-            self._next_epoch_due = time.perf_counter()
-            self._rate_time, self._rate_epoch = time.perf_counter(), self._trainer.epoch
-
-        self._post(cmd)
+        self._post("play")
 
     def pause(self) -> None:
-        def cmd() -> None:
-            self._running = False
-            self._publish(force=True)
-
-        self._post(cmd)
+        self._post("pause")
 
     def step(self, unit: str) -> None:
         """One point, one batch or one epoch, then publish exactly that state."""
-
-        def cmd() -> None:
-            if self._trainer is None:
-                return
-            self._running = False
-            self._trainer.step(unit)
-            self._publish(force=True)
-            if self._trainer.stopped == "diverged":
-                self.finished.emit("diverged", self._trainer.message)
-
-        self._post(cmd)
+        self._post("step", unit)
 
     def reset(self) -> None:
         """Back to the same initial weights, epoch 0."""
-
-        def cmd() -> None:
-            if self._trainer is None:
-                return
-            self._running = False
-            self._trainer.reset()
-            self._history_sent = 0
-            self._publish(force=True)
-
-        self._post(cmd)
+        self._post("reset")
 
     def reinitialise(self, seed: int) -> None:
         """New initial weights from ``seed``, epoch 0."""
-
-        def cmd() -> None:
-            if self._trainer is None:
-                return
-            self._running = False
-            self._trainer.net.initialise(seed)
-            self._trainer.restart()
-            self._history_sent = 0
-            self._publish(force=True)
-
-        self._post(cmd)
+        self._post("reinitialise", seed)
 
     def update_settings(self, **changes: object) -> None:
         """Change training settings; they apply from the next step, without a reset."""
-
-        def cmd() -> None:
-            if self._trainer is None:
-                return
-            try:
-                self._trainer.update_settings(**changes)
-            except TrainingError as e:
-                self.failed.emit(str(e))
-
-        self._post(cmd)
+        self._post("update_settings", changes)
 
     def set_speed(self, epochs_per_second: float | None) -> None:
-        def cmd() -> None:
-            self._speed = epochs_per_second
-            self._next_epoch_due = time.perf_counter()
-
-        self._post(cmd)
+        self._post("set_speed", epochs_per_second)
 
     def set_param(self, index: int, value: float) -> None:
         """Edit one weight or bias of the live network (paused or running)."""
-
-        def cmd() -> None:
-            t = self._trainer
-            if t is None or not 0 <= index < t.net.n_params:
-                return
-            t.net.params[index] = value
-            self._publish(force=True, metrics=t.evaluate())
-
-        self._post(cmd)
+        self._post("set_param", index, value)
 
     def set_params(self, params: np.ndarray) -> None:
         """Replace every weight and bias (copied here, on the UI thread)."""
-        params = np.array(params, copy=True)
-
-        def cmd() -> None:
-            t = self._trainer
-            if t is None:
-                return
-            t.net.set_params(params)
-            self._publish(force=True, metrics=t.evaluate())
-
-        self._post(cmd)
+        self._post("set_params", np.array(params, copy=True))
 
     def set_frozen(self, index: int, frozen: bool) -> None:
-        def cmd() -> None:
-            if self._trainer is not None:
-                self._trainer.set_frozen(index, frozen)
-
-        self._post(cmd)
+        self._post("set_frozen", index, frozen)
 
     def set_data(self, X: np.ndarray, y: np.ndarray, X_test=None, y_test=None) -> None:
         """New training/test points (copied here); the network keeps its weights."""
-        X, y = np.array(X, copy=True), np.array(y, copy=True)
-        X_test = None if X_test is None else np.array(X_test, copy=True)
-        y_test = None if y_test is None else np.array(y_test, copy=True)
-
-        def cmd() -> None:
-            t = self._trainer
-            if t is None:
-                return
-            try:
-                t.set_data(X, y, X_test, y_test)
-            except (TrainingError, ValueError) as e:
-                self._running = False
-                self.failed.emit(str(e))
-                return
-            self._publish(force=True, metrics=t.evaluate())
-
-        self._post(cmd)
+        copies = [None if a is None else np.array(a, copy=True) for a in (X, y, X_test, y_test)]
+        self._post("set_data", *copies)
 
     def run_epochs(self, epochs: int) -> None:
         """Train ``epochs`` epochs at once (scripts and screenshots), then publish."""
-
-        def cmd() -> None:
-            t = self._trainer
-            if t is None:
-                return
-            self._running = False
-            t.run(epochs=epochs)
-            self._publish(force=True)
-            if t.stopped is not None:
-                self.finished.emit(t.stopped, t.message)
-
-        self._post(cmd)
+        self._post("run_epochs", epochs)
 
     def sync(self, token: int) -> None:
         """Publish the current state and answer ``synced(token)`` after earlier commands."""
-
-        def cmd() -> None:
-            self._publish(force=True)
-            self.synced.emit(token)
-
-        self._post(cmd)
+        self._post("sync", token)
 
     def quit(self) -> None:
         """Stop the loop; the thread's event loop then returns."""
         self._quit = True
         self._wake.set()
+
+    # ---- the handlers, in the worker thread ---------------------------------------------------
+
+    def _do_load(self, trainer: Trainer) -> None:
+        self._trainer = trainer
+        self._running = False
+        self._history_sent = 0
+        self._publish(force=True)
+
+    def _do_play(self, t: Trainer) -> None:
+        self._running = True
+        t.stopped = None
+        self._next_epoch_due = time.perf_counter()
+        self._rate_time, self._rate_epoch = time.perf_counter(), t.epoch
+
+    def _do_pause(self) -> None:
+        self._running = False
+        self._publish(force=True)
+
+    def _do_step(self, t: Trainer, unit: str) -> None:
+        self._running = False
+        t.step(unit)
+        self._publish(force=True)
+        if t.stopped == "diverged":
+            self.finished.emit("diverged", t.message)
+
+    def _do_reset(self, t: Trainer) -> None:
+        self._running = False
+        t.reset()
+        self._history_sent = 0
+        self._publish(force=True)
+
+    def _do_reinitialise(self, t: Trainer, seed: int) -> None:
+        self._running = False
+        t.net.initialise(seed)
+        t.restart()
+        self._history_sent = 0
+        self._publish(force=True)
+
+    def _do_update_settings(self, t: Trainer, changes: dict) -> None:
+        try:
+            t.update_settings(**changes)
+        except TrainingError as e:
+            self.failed.emit(str(e))
+
+    def _do_set_speed(self, speed: float | None) -> None:
+        self._speed = speed
+        self._next_epoch_due = time.perf_counter()
+
+    def _do_set_param(self, t: Trainer, index: int, value: float) -> None:
+        if 0 <= index < t.net.n_params:
+            t.net.params[index] = value
+            self._publish(force=True, metrics=t.evaluate())
+
+    def _do_set_params(self, t: Trainer, params: np.ndarray) -> None:
+        t.net.set_params(params)
+        self._publish(force=True, metrics=t.evaluate())
+
+    def _do_set_frozen(self, t: Trainer, index: int, frozen: bool) -> None:
+        t.set_frozen(index, frozen)
+
+    def _do_set_data(self, t: Trainer, X, y, X_test, y_test) -> None:
+        try:
+            t.set_data(X, y, X_test, y_test)
+        except (TrainingError, ValueError) as e:
+            self._running = False
+            self.failed.emit(str(e))
+            return
+        self._publish(force=True, metrics=t.evaluate())
+
+    def _do_run_epochs(self, t: Trainer, epochs: int) -> None:
+        self._running = False
+        t.run(epochs=epochs)
+        self._publish(force=True)
+        if t.stopped is not None:
+            self.finished.emit(t.stopped, t.message)
+
+    def _do_sync(self, token: int) -> None:
+        self._publish(force=True)
+        self.synced.emit(token)
+
+    # name → (handler, whether it needs a trainer: without one such a command is dropped)
+    _HANDLERS: ClassVar[dict[str, tuple[Callable[..., None], bool]]] = {
+        "load": (_do_load, False),
+        "play": (_do_play, True),
+        "pause": (_do_pause, False),
+        "step": (_do_step, True),
+        "reset": (_do_reset, True),
+        "reinitialise": (_do_reinitialise, True),
+        "update_settings": (_do_update_settings, True),
+        "set_speed": (_do_set_speed, False),
+        "set_param": (_do_set_param, True),
+        "set_params": (_do_set_params, True),
+        "set_frozen": (_do_set_frozen, True),
+        "set_data": (_do_set_data, True),
+        "run_epochs": (_do_run_epochs, True),
+        "sync": (_do_sync, False),
+    }
 
     # ---- the loop, in the worker thread -----------------------------------------------------
 
@@ -246,9 +234,15 @@ class TrainingWorker(QObject):
             with self._lock:
                 if not self._commands:
                     return
-                command = self._commands.popleft()
+                name, args = self._commands.popleft()
+            handler, needs_trainer = self._HANDLERS[name]
+            if needs_trainer and self._trainer is None:
+                continue
             try:
-                command()
+                if needs_trainer:
+                    handler(self, self._trainer, *args)
+                else:
+                    handler(self, *args)
             except Exception as e:  # a bad command must never kill the training thread
                 self._running = False
                 self.failed.emit(f"{type(e).__name__}: {e}")

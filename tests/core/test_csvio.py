@@ -57,10 +57,10 @@ def within(seconds: float, call) -> BaseException | None:
 # ---------------------------------------------------------------------------- one implementation
 
 
-def test_the_old_names_in_datasets_are_the_csvio_functions() -> None:
+def test_csv_lives_in_one_module_only() -> None:
     for name in ("read_rows", "is_number", "looks_like_header", "read_csv", "write_csv"):
-        assert getattr(datasets, name) is getattr(csvio, name)
-    assert (datasets.SPLIT_COLUMN, datasets.LABEL_COLUMN) == (csvio.SPLIT_COLUMN, "label")
+        assert callable(getattr(csvio, name))
+        assert not hasattr(datasets, name)
 
 
 def test_rows_of_text_are_read_like_rows_of_a_file(tmp_path: Path) -> None:

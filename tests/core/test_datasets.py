@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mlpstudio.core import datasets
+from mlpstudio.core import datasets, scaling
 from mlpstudio.core.datasets import DataError, Dataset
 
 LOGIC = ("and", "or", "xor")
@@ -237,14 +237,14 @@ def test_split_rejects_ratios_outside_0_to_0_9(ratio: float) -> None:
 def test_standardise_gives_zero_mean_unit_std_and_survives_a_constant_column() -> None:
     rng = np.random.default_rng(0)
     X = np.column_stack([rng.normal(5, 3, 100), rng.normal(-2, 0.1, 100), np.full(100, 0.1)])
-    Z, mean, std = datasets.standardise(X)
+    Z, mean, std = scaling.standardise(X)
     assert np.allclose(Z[:, :2].mean(axis=0), 0) and np.allclose(Z[:, :2].std(axis=0), 1)
     assert std[2] == 1.0 and np.allclose(Z[:, 2], 0) and np.isfinite(Z).all()
     assert np.allclose(mean, X.mean(axis=0))
 
     other = X[:10] * 2
-    Z2, mean2, std2 = datasets.standardise(other, mean, std)
+    Z2, mean2, std2 = scaling.standardise(other, mean, std)
     assert np.array_equal(mean2, mean) and np.array_equal(std2, std)
     assert np.allclose(Z2, (other - mean) / std)
     with pytest.raises(DataError, match="shape"):
-        datasets.standardise(X, mean[:2], std)
+        scaling.standardise(X, mean[:2], std)

@@ -31,5 +31,5 @@ def window(qtbot):
     w.show()
     assert w.settle()
     yield w
-    w.dirty = False
+    w.session.mark_modified(False)
     w.shutdown()

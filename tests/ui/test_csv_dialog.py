@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
-from mlpstudio.core import datasets
+from mlpstudio.core import csvio, datasets
 from mlpstudio.core.datasets import Dataset
 from mlpstudio.ui.views import csv_dialog
 from mlpstudio.ui.views.csv_dialog import PREVIEW_ROWS, CsvImportDialog, export_csv, import_csv
@@ -220,7 +220,7 @@ def test_export_writes_the_points_with_their_split(qtbot, tmp_path, monkeypatch)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     written = export_csv(None, ds)
     assert written == tmp_path / "drawn.csv"
-    back = datasets.read_csv(written, class_names=ds.class_names)
+    back = csvio.read_csv(written, class_names=ds.class_names)
     assert np.array_equal(back.X, ds.X) and np.array_equal(back.y, ds.y)
     assert back.train_mask.tolist() == [True, False, True]
     assert back.feature_names == ["u", "v"]

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import QInputDialog
 
-from mlpstudio.core import Network, Trainer, TrainSettings, datasets
+from mlpstudio.core import Network, Trainer, TrainSettings, datasets, scaling
 from mlpstudio.core.datasets import Dataset
 from mlpstudio.core.editing import PointSet
 from mlpstudio.ui.views.data_plot import DataPlot
@@ -465,7 +465,7 @@ def test_data_with_other_than_two_features_turns_editing_off(qtbot, plot, editor
 
 def test_a_standardised_view_stores_the_raw_coordinates(qtbot, plot):
     raw = Dataset(X=[[100.0, 5.0], [300.0, 9.0]], y=[0, 1])
-    X, mean, std = datasets.standardise(raw.X)
+    X, mean, std = scaling.standardise(raw.X)
     editor = DataEditor(plot, PointSet(raw), drive_plot=False)
     editor.set_transform(mean, std)
     shown = raw.copy()

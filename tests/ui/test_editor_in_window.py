@@ -10,7 +10,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
-from mlpstudio.core import datasets
+from mlpstudio.core import csvio
 from mlpstudio.ui.main_window import MainWindow
 from mlpstudio.ui.views.csv_dialog import CsvImportDialog
 
@@ -57,13 +57,15 @@ def key(qtbot, w: MainWindow, k, mods=NONE) -> None:
 
 
 def trainer(w: MainWindow):
-    return w.worker._trainer
+    return w.training.worker._trainer
 
 
 def test_editing_while_training_reaches_the_worker(window, qtbot):
-    start = window.raw.n_points
-    window.set_playing(True)
-    qtbot.waitUntil(lambda: window.snapshot is not None and window.snapshot.epoch > 0)
+    start = window.session.raw.n_points
+    window.training.set_playing(True)
+    qtbot.waitUntil(
+        lambda: window.session.snapshot is not None and window.session.snapshot.epoch > 0
+    )
     key(qtbot, window, Qt.Key.Key_2)
     for x, y in [(-0.05, 0.05), (0.05, -0.05), (0.0, 0.0)]:
         click(qtbot, window, x, y)
@@ -72,18 +74,18 @@ def test_editing_while_training_reaches_the_worker(window, qtbot):
     drag(qtbot, window, [(0.05, -0.05), (0.2, -0.2)])  # move one
     key(qtbot, window, Qt.Key.Key_Z, CTRL)
     key(qtbot, window, Qt.Key.Key_Z, CTRL | SHIFT)
-    assert window.running
-    epoch = window.snapshot.epoch
-    qtbot.waitUntil(lambda: window.snapshot.epoch > epoch + 20, timeout=20_000)
-    window.set_playing(False)
+    assert window.session.running
+    epoch = window.session.snapshot.epoch
+    qtbot.waitUntil(lambda: window.session.snapshot.epoch > epoch + 20, timeout=20_000)
+    window.training.set_playing(False)
     assert window.settle()
-    assert window.raw is window.editor.dataset()
-    assert window.raw.n_points > start and window.raw.generator is None
+    assert window.session.raw is window.editor.dataset()
+    assert window.session.raw.n_points > start and window.session.raw.generator is None
     t = trainer(window)
-    assert np.array_equal(t.X, window.dataset.X_train)
-    assert np.array_equal(t.y, window.dataset.y_train)
-    assert np.array_equal(t.X_test, window.dataset.X_test)
-    assert np.isfinite(window.snapshot.metrics[0])  # the costs are of the new points
+    assert np.array_equal(t.X, window.session.dataset.X_train)
+    assert np.array_equal(t.y, window.session.dataset.y_train)
+    assert np.array_equal(t.X_test, window.session.dataset.X_test)
+    assert np.isfinite(window.session.snapshot.metrics[0])  # the costs are of the new points
     assert window.data_plot.boundary_rgb() is not None
     assert "Edited" in window.data_panel.source.text()
 
@@ -93,14 +95,15 @@ def test_points_land_where_clicked_when_standardised(window, qtbot):
     assert window.settle()
     pos = click(qtbot, window, 0.3, -0.2)
     u, v = data_at(window, pos)
-    assert window.dataset.X[-1] == pytest.approx([u, v])  # shown where the click was
-    mean = np.asarray(window.standardisation["mean"])
-    std = np.asarray(window.standardisation["std"])
-    assert window.raw.X[-1] == pytest.approx([u * std[0] + mean[0], v * std[1] + mean[1]])
+    assert window.session.dataset.X[-1] == pytest.approx([u, v])  # shown where the click was
+    mean = np.asarray(window.session.scaling["mean"])
+    std = np.asarray(window.session.scaling["std"])
+    assert window.session.raw.X[-1] == pytest.approx([u * std[0] + mean[0], v * std[1] + mean[1]])
 
 
 def test_a_new_class_asks_before_resetting_a_trained_network(window, qtbot, monkeypatch):
-    window.train_for(20)
+    """A third class widens the output layer: a new architecture, so the one question asks."""
+    window.training.train_for(20)
     asked: list[str] = []
 
     def cancel(*args, **kwargs):
@@ -110,19 +113,19 @@ def test_a_new_class_asks_before_resetting_a_trained_network(window, qtbot, monk
     monkeypatch.setattr(QMessageBox, "question", cancel)
     bar = window.editor.toolbar()
     qtbot.mouseClick(bar.add_class_button, LEFT)
-    assert len(asked) == 1 and "3 classes" in asked[0]
-    assert window.raw.n_classes == 2 and window.net.n_outputs == 1
-    assert window.snapshot.epoch == 20
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    assert asked == ["Save the current project first?"]
+    assert window.session.raw.n_classes == 2 and window.session.net.n_outputs == 1
+    assert window.session.snapshot.epoch == 20
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
     qtbot.mouseClick(bar.add_class_button, LEFT)
-    assert window.raw.n_classes == 3 and window.net.n_outputs == 3
+    assert window.session.raw.n_classes == 3 and window.session.net.n_outputs == 3
     click(qtbot, window, 0.0, 0.0)
     assert window.settle()
     assert trainer(window).n_classes == 3 and 2 in trainer(window).y
-    assert window.snapshot.epoch == 0  # a new network
+    assert window.session.snapshot.epoch == 0  # a new network
     key(qtbot, window, Qt.Key.Key_Z, CTRL)
     key(qtbot, window, Qt.Key.Key_Z, CTRL)
-    assert window.raw.n_classes == 2 and window.net.n_outputs == 1
+    assert window.session.raw.n_classes == 2 and window.session.net.n_outputs == 1
 
 
 def test_dropping_a_csv_opens_the_import_dialog_and_undo_restores(window, qtbot, monkeypatch):
@@ -136,7 +139,7 @@ def test_dropping_a_csv_opens_the_import_dialog_and_undo_restores(window, qtbot,
         return QDialog.DialogCode.Accepted if self.try_accept() else QDialog.DialogCode.Rejected
 
     monkeypatch.setattr(CsvImportDialog, "exec", accept)
-    before = window.raw
+    before = window.session.raw
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(IRIS))])
     drop = QDropEvent(
@@ -145,31 +148,31 @@ def test_dropping_a_csv_opens_the_import_dialog_and_undo_restores(window, qtbot,
     )  # fmt: skip
     window.dropEvent(drop)
     assert seen == [IRIS]
-    assert window.raw.n_points == 150 and window.raw.feature_names == [
+    assert window.session.raw.n_points == 150 and window.session.raw.feature_names == [
         "petal_length",
         "petal_width",
     ]
-    assert window.data_panel.standardise.isChecked() and window.standardisation is not None
-    assert window.editor.points.n_points == 150 and window.net.n_outputs == 3
+    assert window.data_panel.standardise.isChecked() and window.session.scaling is not None
+    assert window.editor.points.n_points == 150 and window.session.net.n_outputs == 3
     window.editor.undo()
-    assert np.array_equal(window.raw.X, before.X)
-    assert window.raw.class_names == before.class_names
+    assert np.array_equal(window.session.raw.X, before.X)
+    assert window.session.raw.class_names == before.class_names
     assert window.settle()
-    assert np.array_equal(trainer(window).y, window.dataset.y_train)
+    assert np.array_equal(trainer(window).y, window.session.dataset.y_train)
 
 
 def test_a_cancelled_import_keeps_everything(window, monkeypatch, tmp_path):
     monkeypatch.setattr(CsvImportDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
-    before = window.raw
-    assert not window.open_path(IRIS)
-    assert window.raw is before
+    before = window.session.raw
+    assert not window.files.open_path(IRIS)
+    assert window.session.raw is before
 
 
 def test_export_points(window, qtbot, tmp_path, monkeypatch):
     click(qtbot, window, 0.0, 0.0)
     target = tmp_path / "mine.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    window.act_export_points.trigger()
-    back = datasets.read_csv(target, class_names=window.raw.class_names)
-    assert np.array_equal(back.X, window.raw.X)
-    assert np.array_equal(back.train_mask, window.raw.train_mask)
+    window.acts["export_points"].trigger()
+    back = csvio.read_csv(target, class_names=window.session.raw.class_names)
+    assert np.array_equal(back.X, window.session.raw.X)
+    assert np.array_equal(back.train_mask, window.session.raw.train_mask)

@@ -1,40 +1,55 @@
-"""The main window's files: new/open/save, CSV and project loading, export, recent files.
+"""The files controller: New, open, save, import, export and recent files.
 
-A mixin of :class:`~mlpstudio.ui.main_window.MainWindow`: it works on the window's state
-(``raw``, ``dataset``, ``net``, ``history``, the panels) and never on the worker's live network.
+It holds the one function that asks before unsaved work would be lost (:meth:`confirm_discard`);
+every command that would throw work away goes through it, and no other asks. A project is checked
+whole before anything changes (:meth:`apply_project`), then given to the session at once.
 """
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from mlpstudio.core import Network, TrainSettings, datasets
+from mlpstudio.core import Network, datasets
 from mlpstudio.core import project as core_project
+from mlpstudio.core.specs import DataSpec, NetworkSpec
 
+from ..session import Session, default_settings
 from ..views.csv_dialog import export_csv, import_csv
-from ..views.panels import DataSpec, NetworkSpec
 
 MAX_RECENT = 8
 FILE_FILTER = "MLP Studio projects (*.json);;CSV data (*.csv);;All files (*)"
+OPEN_ERRORS = (core_project.ProjectError, datasets.DataError, ValueError, OSError)
 
 
-class ProjectFiles:
-    """Opening, saving and exporting, for the main window."""
+class FilesController(QObject):
+    """File commands on the session; ``parent`` is the window dialogs belong to."""
 
-    def _set_dirty(self, dirty: bool) -> None:
-        self.dirty = dirty
-        self._set_title()
+    recentChanged = Signal()
 
-    def _set_title(self) -> None:
-        name = self.project_path.name if self.project_path else "Untitled"
-        self.setWindowTitle(f"{name}{' *' if self.dirty else ''} — MLP Studio")
+    def __init__(
+        self,
+        session: Session,
+        parent: QWidget,
+        settings: QSettings,
+        pause: Callable[[], None],
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.window = parent
+        self.settings = settings
+        self.pause = pause
+        self.headless = False  # rendering without a screen: errors go to stderr, not a box
 
-    def maybe_save(self) -> bool:
-        """Ask before unsaved work is lost; False means the user cancelled."""
-        if not self.dirty:
+    # ---- the one question ------------------------------------------------------------------
+
+    def confirm_discard(self) -> bool:
+        """Ask once before unsaved work is lost: True to go on (saved or discarded)."""
+        if not self.session.modified:
             return True
         buttons = (
             QMessageBox.StandardButton.Save
@@ -42,169 +57,160 @@ class ProjectFiles:
             | QMessageBox.StandardButton.Cancel
         )
         answer = QMessageBox.question(
-            self, "Unsaved changes", "Save the current project first?", buttons
+            self.window, "Unsaved changes", "Save the current project first?", buttons
         )
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         return answer == QMessageBox.StandardButton.Discard
 
+    def report(self, title: str, text: str) -> None:
+        """An error the user must see: a message box, or stderr when no one can close one."""
+        if self.headless:
+            print(f"mlpstudio: error: {title.lower()}: {' '.join(text.split())}", file=sys.stderr)
+        else:
+            QMessageBox.critical(self.window, title, text)
+
+    # ---- new and open ------------------------------------------------------------------------
+
+    def new_project(self, ask: bool = True) -> bool:
+        """XOR and a 2-4-1 sigmoid network, ready to train."""
+        if ask and not self.confirm_discard():
+            return False
+        self.pause()
+        spec = DataSpec()
+        self.session.load(
+            spec.generate(),
+            data_spec=spec,
+            source="",
+            scaling=None,
+            network_spec=NetworkSpec(),
+            net=None,
+            history=None,
+            epoch=0,
+            settings=default_settings(),
+            path=None,
+        )
+        self.session.say("Space: train. Click a point to follow it through the network.")
+        return True
+
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open", self._last_dir(), FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open", self.last_dir(), FILE_FILTER)
+        if path:
+            self.open_path(path)
+
+    def import_dialog(self) -> None:
+        """File → Import CSV: choose a file, then the columns."""
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Import points", self.last_dir(), "CSV data (*.csv);;All files (*)"
+        )
         if path:
             self.open_path(path)
 
     def open_path(self, path: str | Path) -> bool:
         """Open a project (.json) or data (.csv); on error say why and keep everything."""
         path = Path(path)
-        if not self.maybe_save():
+        if not self.confirm_discard():
             return False
         try:
             if path.suffix.lower() == ".csv":
                 if not self._open_csv(path):
                     return False
             else:
-                self._open_project(path)
-        except (core_project.ProjectError, datasets.DataError, ValueError, OSError) as e:
-            QMessageBox.critical(self, "Cannot open file", f"{path.name}:\n{e}")
-            self.say(f"Could not open {path.name}.")
+                self.apply_project(core_project.load(path), path.name, path)
+        except OPEN_ERRORS as e:
+            self.report("Cannot open file", f"{path.name}:\n{e}")
+            self.session.say(f"Could not open {path.name}.")
             return False
-        self._add_recent(path)
+        self.add_recent(path)
         return True
 
     def _open_csv(self, path: Path) -> bool:
-        """The import dialog: preview, two feature columns and the label; False if cancelled."""
-        spec = self.data_panel.spec()
+        """The import dialog: preview, feature columns and the label; False if cancelled."""
+        s = self.session
         answer = import_csv(
-            self, path, spec.test_ratio, spec.seed, self.data_panel.standardise.isChecked()
+            self.window, path, s.data_spec.test_ratio, s.data_spec.seed, s.standardise
         )
         if answer is None:
             return False
         ds, standardise = answer
-        self.set_playing(False)
-        self.raw = ds
-        self.data_panel.standardise.blockSignals(True)
-        self.data_panel.standardise.setChecked(standardise)
-        self.data_panel.standardise.blockSignals(False)
-        self.data_panel.set_source(f"From {path.name} ({', '.join(ds.feature_names)})")
-        self._use_dataset(rebuild=True, editor="undoable")
-        self.project_path = None
-        self._set_dirty(True)
-        self.say(f"Imported {path.name}: {ds.n_points} points, {ds.n_classes} classes.")
+        self.pause()
+        names = ", ".join(ds.feature_names)
+        s.set_data(ds, source=f"From {path.name} ({names})", standardise=standardise)
+        s.set_path(None)
+        s.mark_modified()
+        s.say(f"Imported {path.name}: {ds.n_points} points, {ds.n_classes} classes.")
         return True
 
-    def import_dialog(self) -> None:
-        """File → Import CSV: choose a file, then the columns."""
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Import points", self._last_dir(), "CSV data (*.csv);;All files (*)"
-        )
-        if path:
-            self.open_path(path)
-
-    def export_points(self) -> None:
-        """File → Export points as CSV (features, label, train/test)."""
-        if self.raw is not None and export_csv(self, self.raw, self._last_dir()) is not None:
-            self.say("Exported the points as CSV.")
-
-    def _open_project(self, path: Path) -> None:
-        self._apply_project(core_project.load(path), path.name)
-        self.project_path = path
-        self._set_dirty(False)
-        self.lesson = None
-
-    def _apply_project(self, proj: core_project.Project, name: str) -> None:
-        """Show a loaded project: panels, data, network, history (validated already)."""
-        self.set_playing(False)
+    def apply_project(
+        self,
+        proj: core_project.Project,
+        name: str,
+        path: Path | None = None,
+        lesson=None,
+        variant: str = "",
+    ) -> None:
+        """Show a loaded project: checked whole first, so a refusal changes nothing."""
         net = proj.network
-        hidden = list(zip(net.sizes[1:-1], net.activations[:-1], strict=True))
-        self.network_panel.set_spec(
-            NetworkSpec(
-                hidden=hidden,
-                output_activation=net.output_activation,
-                loss=net.loss,
-                single_output=net.n_outputs == 1,
-                init=net.init,
-                dtype=str(net.dtype),
-            )
-        )
-        self.training_panel.set_settings(proj.settings.to_dict())
-        self.cost_plot.set_target(proj.settings.target_cost)
         if proj.dataset is not None:
-            self.raw = proj.dataset
-            gen = proj.dataset.generator
-            if gen:
-                self.data_panel.set_spec(
-                    DataSpec(
-                        generator=gen.get("name", "xor"),
-                        points=int(gen.get("points", 200)),
-                        noise=float(gen.get("noise", 0.0)),
-                        classes=int(gen.get("classes", 2)),
-                        seed=int(gen.get("seed", 0)),
-                        test_ratio=float(
-                            gen.get("test_ratio", 1.0 - proj.dataset.train_mask.mean())
-                        ),
-                    )
-                )
-                self.data_panel.set_source("")
-            else:
-                self.data_panel.set_source(f"From {name}")
+            raw = proj.dataset
+            spec = DataSpec.from_dataset(raw)
+            source = "" if spec is not None else f"From {name}"
+            scaling = proj.standardisation
         else:
-            self.raw = self._model_only_data(net)
-            self.data_panel.set_source(f"{name} has no data: showing points labelled by the model")
-        std = proj.standardisation if proj.dataset is not None else None
-        self.data_panel.standardise.blockSignals(True)
-        self.data_panel.standardise.setChecked(std is not None)
-        self.data_panel.standardise.blockSignals(False)
-        self.dataset = self.raw
-        if std is not None:
-            # The network was trained on standardised features: show it the same numbers.
-            self.dataset = self.raw.copy()
-            self.dataset.X = datasets.standardise(
-                self.raw.X, np.asarray(std["mean"]), np.asarray(std["std"])
-            )[0]
-        self.standardisation = std
-        self.editor.load(self.raw)
-        std_pair = (std["mean"], std["std"]) if std is not None else (None, None)
-        self.editor.set_transform(*std_pair)
-        self.data_plot.set_dataset(self.dataset)
-        self.network_view.set_plane(*self.data_plot.view_range())
-        self._rebuild_network(net, proj.history, proj.epoch)
-        self.say(f"Opened {name}: {net.describe()}, epoch {proj.epoch}.")
+            raw = model_only_data(net)
+            spec = None
+            source = f"{name} has no data: showing points labelled by the model"
+            scaling = None
+        if raw.n_features != net.n_inputs:
+            raise ValueError(
+                f"the network has {net.n_inputs} inputs but the data has {raw.n_features} features"
+            )
+        if raw.n_features != 2:
+            raise ValueError(
+                f"the data has {raw.n_features} features; the app shows data with 2 "
+                "(use mlpstudio train/predict/info for this project)"
+            )
+        settings = proj.settings.validate()
+        self.pause()
+        self.session.load(
+            raw,
+            data_spec=spec or self.session.data_spec,
+            source=source,
+            scaling=scaling,
+            network_spec=NetworkSpec.of(net),
+            net=net,
+            history=proj.history,
+            epoch=proj.epoch,
+            settings=settings,
+            path=path,
+            lesson=lesson,
+            variant=variant,
+        )
+        self.session.say(f"Opened {name}: {net.describe()}, epoch {proj.epoch}.")
 
-    @staticmethod
-    def _model_only_data(net: Network) -> datasets.Dataset:
-        """Placeholder points for a model shared without data (labels by its own prediction)."""
-        ds = datasets.generate("xor-plane", 200, 0.0, 0)
-        if net.n_inputs != 2:
-            raise ValueError("a model without data needs 2 inputs to be shown in the plane")
-        y = net.predict(ds.X)
-        k = max(net.n_outputs, 2)
-        return datasets.from_arrays(ds.X, y, [str(i) for i in range(k)])
+    # ---- save ---------------------------------------------------------------------------------
 
     def current_project(self) -> core_project.Project:
         """The project as it stands (weights from the latest snapshot)."""
-        assert self.net is not None
-        settings = TrainSettings.from_dict(self.training_panel.settings())
-        if self.snapshot is not None:
-            epoch = self.snapshot.epoch
-        else:
-            epoch = self.history.epoch[-1] if self.history.epoch else 0
+        s = self.session
+        assert s.net is not None
         return core_project.Project(
-            network=self.net.copy(),
-            dataset=self.raw,
-            settings=settings,
-            history=self.history.copy(),
-            epoch=epoch,
-            standardisation=self.standardisation,
+            network=s.net.copy(),
+            dataset=s.raw,
+            settings=s.settings,
+            history=s.history.copy(),
+            epoch=s.epoch,
+            standardisation=s.scaling,
         )
 
     def save(self) -> bool:
-        if self.project_path is None:
+        if self.session.path is None:
             return self.save_as()
-        return self.save_to(self.project_path)
+        return self.save_to(self.session.path)
 
     def save_as(self) -> bool:
         path, _ = QFileDialog.getSaveFileName(
-            self, "Save project", self._last_dir(), "MLP Studio projects (*.json)"
+            self.window, "Save project", self.last_dir(), "MLP Studio projects (*.json)"
         )
         if not path:
             return False
@@ -216,54 +222,62 @@ class ProjectFiles:
         try:
             core_project.save(self.current_project(), path)
         except (OSError, ValueError) as e:
-            QMessageBox.critical(self, "Cannot save", f"{path}:\n{e}")
+            self.report("Cannot save", f"{path}:\n{e}")
             return False
-        self.project_path = Path(path)
-        self._set_dirty(False)
-        self._add_recent(self.project_path)
-        self.say(f"Saved {self.project_path.name}.")
+        s = self.session
+        s.set_path(Path(path))
+        s.mark_modified(False)
+        self.add_recent(Path(path))
+        s.say(f"Saved {Path(path).name}.")
         return True
 
-    def _export(self, title: str, widget) -> None:
+    # ---- export -------------------------------------------------------------------------------
+
+    def export_points(self) -> None:
+        """File → Export points as CSV (features, label, train/test)."""
+        if export_csv(self.window, self.session.raw, self.last_dir()) is not None:
+            self.session.say("Exported the points as CSV.")
+
+    def export_plot(self, title: str, export: Callable[[str], None]) -> None:
+        """Save a plot as PNG or SVG through its own ``export(path)``."""
         path, _ = QFileDialog.getSaveFileName(
-            self, title, self._last_dir(), "PNG (*.png);;SVG (*.svg)"
+            self.window, title, self.last_dir(), "PNG (*.png);;SVG (*.svg)"
         )
         if not path:
             return
         if not path.lower().endswith((".png", ".svg")):
             path += ".png"
         try:
-            widget.export(path)
+            export(path)
         except (OSError, ValueError) as e:
-            QMessageBox.critical(self, "Cannot export", f"{path}:\n{e}")
+            self.report("Cannot export", f"{path}:\n{e}")
             return
-        self.say(f"Exported {Path(path).name}.")
+        self.session.say(f"Exported {Path(path).name}.")
 
-    def export_boundary(self) -> None:
-        self._export("Export decision boundary", self.data_plot)
+    # ---- recent files -----------------------------------------------------------------------
 
-    def export_cost(self) -> None:
-        self._export("Export cost plot", self.cost_plot)
-
-    def _last_dir(self) -> str:
-        return str(self.project_path.parent) if self.project_path else str(Path.home())
+    def last_dir(self) -> str:
+        path = self.session.path
+        return str(path.parent) if path else str(Path.home())
 
     def recent_files(self) -> list[str]:
-        value = self._settings.value("recent", [])
+        value = self.settings.value("recent", [])
         if isinstance(value, str):
             value = [value]
         return [str(v) for v in (value or [])]
 
-    def _add_recent(self, path: Path) -> None:
-        files = [str(path.resolve())] + [f for f in self.recent_files() if f != str(path.resolve())]
-        self._settings.setValue("recent", files[:MAX_RECENT])
-        self._update_recent_menu()
+    def add_recent(self, path: Path) -> None:
+        full = str(path.resolve())
+        files = [full] + [f for f in self.recent_files() if f != full]
+        self.settings.setValue("recent", files[:MAX_RECENT])
+        self.recentChanged.emit()
 
-    def _update_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        files = self.recent_files()
-        for f in files:
-            act = self.recent_menu.addAction(Path(f).name)
-            act.setToolTip(f)
-            act.triggered.connect(lambda _=False, f=f: self.open_path(f))
-        self.recent_menu.setEnabled(bool(files))
+
+def model_only_data(net: Network) -> datasets.Dataset:
+    """Placeholder points for a model shared without data (labels by its own prediction)."""
+    if net.n_inputs != 2:
+        raise ValueError("a model without data needs 2 inputs to be shown in the plane")
+    ds = datasets.generate("xor-plane", 200, 0.0, 0)
+    y = net.predict(ds.X)
+    k = max(net.n_outputs, 2)
+    return datasets.from_arrays(ds.X, y, [str(i) for i in range(k)])

@@ -1,7 +1,7 @@
 """CSV in and out: the import dialog (preview, columns, standardise, test ratio) and export.
 
 The dialog shows the first rows of a file as a table, lets a person choose the two feature
-columns and the label column, and reads the file with ``core.datasets.read_csv``. A problem is
+columns and the label column, and reads the file with ``core.csvio.read_csv``. A problem is
 shown inside the dialog, in red, with the file, line and column that ``read_csv`` names, so the
 person can choose other columns and try again; nothing pops up over it.
 """
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core import datasets
+from ...core import csvio, datasets
 from ...core.datasets import DataError, Dataset
 from .. import palette
 
@@ -137,7 +137,7 @@ class CsvImportDialog(QDialog):
     def _load(self) -> None:
         try:
             # The same reader as read_csv, so lines and errors agree with the import.
-            self._rows = datasets.read_rows(self.path, self.path.name or str(self.path))
+            self._rows = csvio.read_rows(self.path, self.path.name or str(self.path))
         except DataError as e:
             self._rows = []
             self._fail(str(e))
@@ -147,7 +147,7 @@ class CsvImportDialog(QDialog):
             return
         self._n_columns = max(len(cells) for _, cells in self._rows)
         self.header.blockSignals(True)
-        self.header.setChecked(datasets.looks_like_header(self._rows))
+        self.header.setChecked(csvio.looks_like_header(self._rows))
         self.header.blockSignals(False)
         self._fill(defaults=True)
 
@@ -175,7 +175,7 @@ class CsvImportDialog(QDialog):
         n = self._n_columns
 
         def is_split(j: int) -> bool:
-            return j < len(first) and first[j].lower() == datasets.SPLIT_COLUMN
+            return j < len(first) and first[j].lower() == csvio.SPLIT_COLUMN
 
         label = next((j for j in reversed(range(n)) if not is_split(j)), n - 1)
         preview = self._data_rows()[:PREVIEW_ROWS]
@@ -185,7 +185,7 @@ class CsvImportDialog(QDialog):
             if j != label
             and not is_split(j)
             and preview
-            and all(j < len(c) and c[j] and datasets.is_number(c[j]) for _, c in preview)
+            and all(j < len(c) and c[j] and csvio.is_number(c[j]) for _, c in preview)
         ]
         others = [j for j in range(n) if j != label and j not in numeric]
         x, y = ([*numeric, *others, 0, 1])[:2]
@@ -244,7 +244,7 @@ class CsvImportDialog(QDialog):
             self.label.currentIndex(),
         }
         names = enumerate(self._rows[0][1])
-        return any(name.lower() == datasets.SPLIT_COLUMN and j not in chosen for j, name in names)
+        return any(name.lower() == csvio.SPLIT_COLUMN and j not in chosen for j, name in names)
 
     # ---- reactions -------------------------------------------------------------------------
 
@@ -286,9 +286,7 @@ class CsvImportDialog(QDialog):
     def read(self) -> Dataset:
         """Read the file with the chosen columns and split it; raises DataError."""
         x, y, lab = self.columns()
-        ds = datasets.read_csv(
-            self.path, features=[x, y], label=lab, header=self.header.isChecked()
-        )
+        ds = csvio.read_csv(self.path, features=[x, y], label=lab, header=self.header.isChecked())
         if ds.n_classes > palette.MAX_CLASSES:
             column = self.label.currentText()
             raise DataError(
@@ -353,7 +351,7 @@ def export_csv(parent: QWidget | None, dataset: Dataset, directory: str = "") ->
     if target.suffix.lower() != ".csv":
         target = target.with_name(target.name + ".csv")
     try:
-        datasets.write_csv(target, dataset, include_split=True)
+        csvio.write_csv(target, dataset, include_split=True)
     except OSError as e:
         QMessageBox.critical(parent, "Cannot export", f"{target}:\n{e.strerror or e}")
         return None

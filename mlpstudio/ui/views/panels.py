@@ -1,14 +1,13 @@
 """The control panels: data, network and training. Each emits signals carrying plain data.
 
-The panels hold no model state: the main window reads their values (``spec()``/``settings()``)
-when a signal fires, and writes them back (``set_spec``) after opening a project. Every control
+The panels hold no model state: they show the session's values (``set_spec``, ``set_settings``)
+and say what the user asked for (``spec()``/``settings()`` when a signal fires). Every control
 has a tooltip that says what it does, with the lecture's formula where there is one.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -29,6 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from mlpstudio.core import activations, datasets, losses, optimizers
+from mlpstudio.core import notation as nt
+from mlpstudio.core.specs import DataSpec, NetworkSpec
+from mlpstudio.core.training import SETTING_RANGES
 
 MAX_HIDDEN_LAYERS = 8
 MAX_PANEL_WIDTH = 64
@@ -66,19 +68,14 @@ def _dspin(lo: float, hi: float, value: float, decimals: int, tip: str) -> QDoub
     return box
 
 
+def _speed_distance(a: float | None, b: float | None) -> float:
+    """How far apart two speeds are on the slider's log scale (None: as fast as possible)."""
+    if a is None or b is None:
+        return 0.0 if a is b else math.inf
+    return abs(math.log(a) - math.log(b))
+
+
 # ---- data --------------------------------------------------------------------------------
-
-
-@dataclass
-class DataSpec:
-    """What the data panel asks for."""
-
-    generator: str = "xor-clusters"
-    points: int = 200
-    noise: float = 0.1
-    classes: int = 2
-    seed: int = 0
-    test_ratio: float = 0.2
 
 
 class DataPanel(QWidget):
@@ -182,25 +179,6 @@ class DataPanel(QWidget):
 
 
 # ---- network -----------------------------------------------------------------------------
-
-
-@dataclass
-class NetworkSpec:
-    """The architecture the network panel describes (input and output widths come from data)."""
-
-    hidden: list[tuple[int, str]] = field(default_factory=lambda: [(4, "sigmoid")])
-    output_activation: str = "sigmoid"
-    loss: str = "squared_error"
-    single_output: bool = True  # one output unit for two classes
-    init: str = "xavier"
-    dtype: str = "float64"
-
-    def sizes(self, n_inputs: int, n_classes: int) -> list[int]:
-        n_out = 1 if (n_classes == 2 and self.single_output) else n_classes
-        return [n_inputs, *(n for n, _ in self.hidden), n_out]
-
-    def activations(self) -> list[str]:
-        return [a for _, a in self.hidden] + [self.output_activation]
 
 
 class _LayerRow(QWidget):
@@ -363,6 +341,7 @@ class TrainingPanel(QWidget):
     newSeedRequested = Signal()
     settingsChanged = Signal(dict)  # TrainSettings fields that changed
     speedChanged = Signal(object)  # epochs per second, or None for as fast as possible
+    stepUnitChanged = Signal(str)  # what one Step trains: "epoch", "batch" or "point"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -397,13 +376,21 @@ class TrainingPanel(QWidget):
         self.optimizer = _combo(
             optimizers.OPTIMIZERS, "How the weights are updated", optimizers.DESCRIPTIONS
         )
-        self.learning_rate = _dspin(1e-5, 100.0, 0.5, 5, "Learning rate η in w ← w − η ∂E/∂w")
+        self.learning_rate = _dspin(
+            1e-5, 100.0, 0.5, 5, f"Learning rate η in {nt.plain(nt.update_rule())}"
+        )
         self.batch_size = _spin(1, 10000, 32, "Points per update (sgd, momentum, adam)")
-        self.momentum = _dspin(0.0, 0.99, 0.9, 2, "Momentum μ in v ← μv − η∂E/∂w")
-        self.l2 = _dspin(0.0, 10.0, 0.0, 5, "L2 regularisation λ: adds (λ/2)Σw² to the cost")
+        self.momentum = _dspin(
+            *SETTING_RANGES["momentum"], 0.9, 2, f"Momentum μ in {nt.plain(nt.momentum_rule())}"
+        )
+        self.l2 = _dspin(
+            *SETTING_RANGES["l2"], 0.0, 5, "L2 regularisation λ: adds (λ/2)Σw² to the cost"
+        )
         self.use_target = QCheckBox("Stop at cost")
         self.use_target.setToolTip("Stop when the training cost falls to this value")
-        self.target = _dspin(0.0, 100.0, 0.01, 4, "Target cost: training stops when reached")
+        self.target = _dspin(
+            *SETTING_RANGES["target_cost"], 0.01, 4, "Target cost: training stops when reached"
+        )
         self.max_epochs = _spin(0, 10_000_000, 0, "Stop after this many epochs (0: no limit)")
         self.max_epochs.setSpecialValueText("no limit")
         self.seed = _spin(0, 2**31 - 1, 0, "Seed of the initial weights and of the shuffling")
@@ -435,6 +422,7 @@ class TrainingPanel(QWidget):
         self.step.clicked.connect(lambda: self.stepRequested.emit(self.step_unit.currentText()))
         self.reset.clicked.connect(self.resetRequested)
         self.new_seed.clicked.connect(self._new_seed)
+        self.seed.valueChanged.connect(self._seed_typed)
         self.optimizer.currentTextChanged.connect(self._settings_changed)
         for box in (self.learning_rate, self.momentum, self.l2, self.target):
             box.valueChanged.connect(self._settings_changed)
@@ -442,7 +430,8 @@ class TrainingPanel(QWidget):
             box.valueChanged.connect(self._settings_changed)
         self.use_target.toggled.connect(self._settings_changed)
         self.speed.valueChanged.connect(self._speed_changed)
-        self._speed_changed()
+        self.step_unit.currentTextChanged.connect(self.stepUnitChanged)
+        self._show_speed()
         self._update_enabled()
 
     def _play_toggled(self, on: bool) -> None:
@@ -457,6 +446,11 @@ class TrainingPanel(QWidget):
         self.play.blockSignals(False)
         self.play.setText("Pause" if on else "Play")
         self.play.setIcon(self.style().standardIcon(sp.SP_MediaPause if on else sp.SP_MediaPlay))
+
+    def _seed_typed(self) -> None:
+        # A typed seed means "these initial weights": the same command as New seed.
+        if not self._quiet:
+            self.newSeedRequested.emit()
 
     def _new_seed(self) -> None:
         self.seed.blockSignals(True)
@@ -476,12 +470,29 @@ class TrainingPanel(QWidget):
             self.settingsChanged.emit(self.settings())
 
     def _speed_changed(self) -> None:
-        speed = SPEEDS[self.speed.value()]
+        self._show_speed()
+        self.speedChanged.emit(self.speed_value())
+
+    def _show_speed(self) -> None:
+        speed = self.speed_value()
         self.speed_label.setText("max" if speed is None else f"{speed:g}/s")
-        self.speedChanged.emit(speed)
 
     def speed_value(self) -> float | None:
         return SPEEDS[self.speed.value()]
+
+    def set_speed(self, speed: float | None) -> None:
+        """Show ``speed`` (epochs per second, None: as fast as possible) without emitting."""
+        stop = min(range(len(SPEEDS)), key=lambda i: _speed_distance(SPEEDS[i], speed))
+        self.speed.blockSignals(True)
+        self.speed.setValue(stop)
+        self.speed.blockSignals(False)
+        self._show_speed()
+
+    def set_step_unit(self, unit: str) -> None:
+        """Show what one Step trains without emitting ``stepUnitChanged``."""
+        self.step_unit.blockSignals(True)
+        self.step_unit.setCurrentText(unit)
+        self.step_unit.blockSignals(False)
 
     def settings(self) -> dict:
         """The panel's values as ``TrainSettings`` fields."""

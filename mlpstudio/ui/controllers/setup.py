@@ -1,0 +1,119 @@
+"""The setup controller: commands that change what is trained — the data, the network's shape
+and the training settings — coming from the panels and the point editor.
+
+Commands that would throw work away (a new dataset, clearing the points, another architecture)
+ask first through the files controller's one question; a refused command puts the session's
+state back on the panel it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
+
+from mlpstudio.core import TrainingError, TrainSettings, datasets
+from mlpstudio.core.specs import DataSpec, NetworkSpec
+
+from ..session import Session
+
+
+class SetupController(QObject):
+    """Data, architecture and settings commands on the session."""
+
+    def __init__(
+        self,
+        session: Session,
+        confirm_discard: Callable[[], bool],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.confirm_discard = confirm_discard
+
+    # ---- data ---------------------------------------------------------------------------------
+
+    def change_data_spec(self, spec: DataSpec) -> bool:
+        """Generate new points from the data panel's values (asks before losing work)."""
+        s = self.session
+        if spec == s.data_spec and not s.source:
+            return True
+        if not self.confirm_discard():
+            s.dataChanged.emit()  # the panel shows the data kept
+            return False
+        try:
+            raw = spec.generate()
+        except (ValueError, datasets.DataError) as e:
+            s.say(f"Cannot generate: {e}")
+            s.dataChanged.emit()
+            return False
+        s.set_data(raw, spec=spec, source="", origin="replace")
+        s.mark_modified()
+        return True
+
+    def set_standardise(self, on: bool) -> None:
+        s = self.session
+        if on != s.standardise:
+            s.set_standardise(on)
+            s.mark_modified()
+
+    def points_edited(self, ds: datasets.Dataset) -> None:
+        """Points drawn, moved, deleted or relabelled: trained on from now on."""
+        s = self.session
+        s.set_data(ds, source="Edited by hand", keep_scaling=True, origin="edit")
+        s.mark_modified()
+
+    def points_replaced(self, ds: datasets.Dataset) -> None:
+        """An undo or redo in the editor swapped the whole data (an import or a regeneration)."""
+        self.session.set_data(ds, origin="edit")
+        self.session.mark_modified()
+
+    def confirm_class_change(self, old: int, new: int) -> bool:
+        """A new class count changes the network's output layer: that is a new architecture."""
+        s = self.session
+        if s.net is None or s.network_spec.sizes(2, new)[-1] == s.net.n_outputs:
+            return True
+        return self.confirm_discard()
+
+    # ---- architecture -------------------------------------------------------------------------
+
+    def change_architecture(self, spec: NetworkSpec) -> bool:
+        """A new shape from the network panel: new initial weights (asks before losing work)."""
+        s = self.session
+        if not self.confirm_discard():
+            s.architectureChanged.emit()  # the panel shows the network kept
+            return False
+        if s.settings.optimizer == "perceptron" and spec.hidden:
+            s.update_settings(optimizer="gd")
+            s.say("The perceptron rule needs no hidden layer: switched to gradient descent.")
+        if not s.build_network(spec):
+            return False
+        s.mark_modified()
+        return True
+
+    # ---- settings -------------------------------------------------------------------------
+
+    def change_settings(self, values: dict) -> bool:
+        """New training settings from the panel; they act at once, without a reset."""
+        s = self.session
+        try:
+            settings = TrainSettings.from_dict({**s.settings.to_dict(), **values}).validate()
+        except TrainingError as e:
+            s.say(str(e))
+            s.settingsChanged.emit()
+            return False
+        if settings.optimizer == "perceptron" and s.net is not None and not s.net.perceptron_ok():
+            s.say("The perceptron rule needs no hidden layer and a step output unit.")
+            s.settingsChanged.emit()
+            return False
+        if settings != s.settings:
+            s.set_settings(settings)
+            s.mark_modified()
+        return True
+
+    def set_speed(self, speed: float | None) -> None:
+        """Epochs per second (None: as fast as possible); a view setting, not saved work."""
+        self.session.set_speed(speed)
+
+    def set_step_unit(self, unit: str) -> None:
+        self.session.set_step_unit(unit)

@@ -1,0 +1,285 @@
+"""How each view follows the session, and which command each of its gestures sends.
+
+One function per view: it connects the session's signals to the view's setters (the view reads
+the session, never another view) and the view's signals to a controller's commands (the view
+never changes the session's state itself). The main window calls these once, when it is built.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from mlpstudio.core import History
+from mlpstudio.core import boundary as core_boundary
+
+from .controllers.setup import SetupController
+from .controllers.teaching import TeachingController
+from .controllers.training import TrainingController
+from .session import Session
+from .views.cost_plot import CostPlot
+from .views.data_plot import DataPlot
+from .views.lesson_panel import LessonPanel
+from .views.panels import DataPanel, NetworkPanel, TrainingPanel
+from .views.status_bar import StatusBar
+
+SLOW_REDRAW = 0.2  # seconds between boundary, cost and status redraws while training
+
+
+class Throttle:
+    """Runs ``draw`` at once when paused, at most every ``seconds`` while training.
+
+    Qt paints holding the GIL, so every millisecond spent painting the boundary or the cost
+    curves while training is one the training thread waits. A draw skipped while training is
+    done when training stops, so the views always end on the true state.
+    """
+
+    def __init__(self, session: Session, draw: Callable[[], None], seconds: float = SLOW_REDRAW):
+        self.session, self.draw, self.seconds = session, draw, seconds
+        self.last = 0.0
+        self.pending = False
+        session.stateChanged.connect(self._state_changed)
+
+    def __call__(self) -> None:
+        now = time.perf_counter()
+        if self.session.running and now - self.last < self.seconds:
+            self.pending = True
+            return
+        self.last, self.pending = now, False
+        self.draw()
+
+    def _state_changed(self) -> None:
+        if self.pending and not self.session.running:
+            self()
+
+
+def follow_data_panel(session: Session, panel: DataPanel, setup: SetupController) -> None:
+    def show() -> None:
+        panel.set_spec(session.data_spec)
+        panel.standardise.blockSignals(True)
+        panel.standardise.setChecked(session.standardise)
+        panel.standardise.blockSignals(False)
+        panel.set_source(session.source)
+
+    session.dataChanged.connect(show)
+    panel.specChanged.connect(lambda: setup.change_data_spec(panel.spec()))
+    panel.standardiseChanged.connect(setup.set_standardise)
+    panel.showTestChanged.connect(session.set_show_test)
+
+
+def follow_network_panel(session: Session, panel: NetworkPanel, setup: SetupController) -> None:
+    def show() -> None:
+        panel.set_spec(session.network_spec)
+        net = session.net
+        warnings = ([session.build_error] if session.build_error else []) + (
+            net.warnings() if net is not None else []
+        )
+        panel.set_outputs(net.n_outputs if net is not None else 0, warnings)
+
+    session.architectureChanged.connect(show)
+    panel.specChanged.connect(lambda: setup.change_architecture(panel.spec()))
+
+
+def follow_training_panel(
+    session: Session,
+    panel: TrainingPanel,
+    setup: SetupController,
+    training: TrainingController,
+) -> None:
+    def show_settings() -> None:
+        panel.set_settings(session.settings.to_dict())
+        panel.set_speed(session.speed)
+        panel.set_step_unit(session.step_unit)
+
+    session.settingsChanged.connect(show_settings)
+    session.stateChanged.connect(lambda: panel.set_running(session.running))
+    panel.playToggled.connect(training.set_playing)
+    panel.stepRequested.connect(training.step)
+    panel.resetRequested.connect(training.reset)
+    panel.newSeedRequested.connect(lambda: training.new_seed(panel.seed.value()))
+    panel.settingsChanged.connect(setup.change_settings)
+    panel.speedChanged.connect(setup.set_speed)
+    panel.stepUnitChanged.connect(setup.set_step_unit)
+    show_settings()
+
+
+def follow_data_plot(session: Session, plot: DataPlot) -> None:
+    def show_unit_map() -> None:
+        net, unit = session.net, session.unit_shown
+        if net is None or unit is None or net.n_inputs != 2:
+            plot.set_unit_map(None)
+            return
+        layer, j = unit
+        if layer >= len(net.weights) or j >= net.sizes[layer + 1]:
+            plot.set_unit_map(None)
+            return
+        xlim, ylim, n = plot.unit_grid()
+        values = core_boundary.unit_maps(net, xlim, ylim, n)[layer][j]
+        plot.set_unit_map(values, f"a_{j + 1}^({layer + 2})")
+
+    def draw_network() -> None:
+        plot.set_network(session.net)
+        if session.unit_shown is not None:
+            show_unit_map()
+
+    redraw = Throttle(session, draw_network)
+
+    def show_data() -> None:
+        plot.set_selected(None)
+        plot.set_dataset(session.dataset, fit=session.data_origin != "edit")
+        plot.set_selected(session.selected)
+        draw_network()
+        session.set_plane(*plot.view_range())
+
+    def show_selection() -> None:
+        plot.set_selected(session.selected)
+        show_unit_map()
+
+    session.dataChanged.connect(show_data)
+    session.architectureChanged.connect(draw_network)
+    session.weightsChanged.connect(redraw)
+    session.selectionChanged.connect(show_selection)
+    session.displayChanged.connect(lambda: plot.set_show_test(session.show_test))
+    plot.pointClicked.connect(lambda i: session.select_point(i if i >= 0 else None))
+    plot.viewChanged.connect(session.set_plane)
+    plot.viewChanged.connect(lambda *_: show_unit_map() if session.unit_shown else None)
+
+
+def follow_diagram(session: Session, view, training: TrainingController) -> None:
+    """The network diagram: weights, a and δ of the followed points, edits and freezing."""
+
+    def draw() -> None:
+        net = session.net
+        if net is None:
+            return
+        snap = session.snapshot
+        view.set_network(net, snap.update if snap is not None else None, session.frozen)
+
+    def show_selection() -> None:
+        batch = session.selection_batch()
+        view.set_selection(*(batch[:2] if batch is not None else (None, None)))
+
+    def show_state() -> None:
+        view.set_map_interval(SLOW_REDRAW if session.running else 0.0)
+
+    session.architectureChanged.connect(draw)
+    session.architectureChanged.connect(show_selection)
+    session.weightsChanged.connect(draw)
+    session.dataChanged.connect(show_selection)
+    session.selectionChanged.connect(show_selection)
+    session.stateChanged.connect(show_state)
+    session.displayChanged.connect(lambda: view.set_plane(*session.plane))
+    session.focusChanged.connect(lambda: view.highlight(*(session.highlight or ([], []))))
+    view.weightEdited.connect(training.set_param)
+    view.freezeToggled.connect(training.set_frozen)
+    view.unitClicked.connect(lambda i, j: session.show_unit(None if i < 0 else (i, j)))
+    view.hovered.connect(session.set_focus)
+
+
+def follow_cost_plot(session: Session, plot: CostPlot) -> None:
+    pending = {"rows": History(), "replaced": False}
+
+    def draw() -> None:
+        if pending["replaced"]:
+            plot.set_history(session.history)
+        elif len(pending["rows"]):
+            plot.append(pending["rows"])
+        pending["rows"], pending["replaced"] = History(), False
+
+    redraw = Throttle(session, draw)
+
+    def history_changed(replaced: bool, rows: History) -> None:
+        if replaced:
+            pending["rows"], pending["replaced"] = History(), True
+        else:
+            pending["rows"].extend(rows)
+        redraw()
+
+    session.historyChanged.connect(history_changed)
+    session.settingsChanged.connect(lambda: plot.set_target(session.settings.target_cost))
+
+
+def follow_inspector(
+    session: Session, inspector, teaching: TeachingController, visible: Callable[[], bool]
+) -> Callable[[], None]:
+    """The inspector steps through the followed point's backprop step while it is shown;
+    returns the function that refreshes it (for when it comes into view)."""
+
+    def refresh() -> None:
+        net = session.net
+        if net is None or not visible() or session.running:
+            return
+        batch = session.selection_batch()
+        if batch is None:
+            inspector.clear()
+            return
+        X, Y, label = batch
+        inspector.set_problem(net, X, Y, session.settings.learning_rate, label)
+
+    def follow_focus() -> None:
+        hit = session.focus
+        if hit is None or not visible():
+            return
+        if hit[0] == "edge":
+            inspector.set_focus_edge(*hit[1:])
+        elif hit[1] >= 0:
+            inspector.set_focus_unit(hit[1], hit[2])
+
+    for signal in (
+        session.weightsChanged,
+        session.selectionChanged,
+        session.dataChanged,
+        session.stateChanged,
+    ):
+        signal.connect(refresh)
+    session.focusChanged.connect(follow_focus)
+    inspector.highlightRequested.connect(lambda u, e: session.set_highlight((u, e)))
+    inspector.appliedUpdate.connect(teaching.apply_inspector_step)
+    return refresh
+
+
+def follow_lesson_panel(session: Session, panel: LessonPanel, teaching: TeachingController):
+    shown = {"lesson": None, "variant": None}
+
+    def show() -> None:
+        lesson = session.lesson
+        if lesson is not None and (shown["lesson"], shown["variant"]) != (
+            lesson.slug,
+            session.lesson_variant,
+        ):
+            panel.show_lesson(lesson, session.lesson_variant)
+        shown["lesson"] = lesson.slug if lesson is not None else None
+        shown["variant"] = session.lesson_variant
+        if lesson is not None and session.lesson_check is not None:
+            panel.show_check(session.lesson_check)
+
+    session.lessonChanged.connect(show)
+    panel.openLesson.connect(teaching.open_lesson)
+    panel.openExample.connect(teaching.open_example)
+    panel.checkRequested.connect(teaching.check_lesson)
+    panel.solutionRequested.connect(teaching.show_solution)
+
+
+def follow_editor(session: Session, editor, setup: SetupController) -> None:
+    """The point editor edits the session's points; its own edits come back as "edit"."""
+
+    def show() -> None:
+        if session.data_origin == "load":
+            editor.load(session.raw)
+        elif session.data_origin == "replace":
+            editor.load(session.raw, undoable=True)
+        scaling = session.scaling
+        editor.set_transform(*((scaling["mean"], scaling["std"]) if scaling else (None, None)))
+
+    session.dataChanged.connect(show)
+    editor.datasetEdited.connect(setup.points_edited)
+    editor.dataReplaced.connect(setup.points_replaced)
+    editor.message.connect(session.say)
+    editor.confirm_class_change = setup.confirm_class_change
+    editor.confirm_clear = setup.confirm_discard
+
+
+def follow_status(session: Session, bar: StatusBar) -> None:
+    redraw = Throttle(session, bar.refresh)
+    session.stateChanged.connect(redraw)
+    session.architectureChanged.connect(bar.refresh)
