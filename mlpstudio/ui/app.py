@@ -71,6 +71,8 @@ def run(argv: list[str] | None = None) -> int:
             return 2
         window.teaching.open_lesson(args.lesson)
     window.show()
+    if not args.screenshot and not args.file and not args.lesson:
+        window.offer_restore()
     if args.screenshot and args.train_epochs:
         window.training.train_for(args.train_epochs)
     if args.select is not None:

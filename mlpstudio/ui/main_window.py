@@ -13,19 +13,24 @@ from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QMainWindow,
+    QMessageBox,
     QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
+from mlpstudio.core import project as core_project
+
 from . import followers
 from . import theme as ui_theme
 from .actions import build_actions
+from .controllers.autosave import AutosaveController
 from .controllers.files import FilesController
 from .controllers.setup import SetupController
 from .controllers.teaching import TeachingController
 from .controllers.training import TrainingController
+from .keys import ClassroomKeys
 from .session import Session
 from .views.cost_plot import CostPlot
 from .views.data_plot import DataPlot
@@ -62,6 +67,13 @@ class MainWindow(QMainWindow):
         self.files = FilesController(self.session, self, self.settings, self.training.pause)
         self.setup = SetupController(self.session, self.files.confirm_discard, self)
         self.teaching = TeachingController(self.session, self.files, self.training, self)
+        # Tests and screenshots (restore=False) leave the user's autosave folder alone.
+        self.autosave: AutosaveController | None = None
+        if restore:
+            self.autosave = AutosaveController(
+                self.session, self.files.current_project, parent=self
+            )
+            self.autosave.failed.connect(self.session.say)
 
         self._build_views()
         self._build_docks()
@@ -148,7 +160,7 @@ class MainWindow(QMainWindow):
         followers.follow_status(s, self.status)
         inspector_dock = self.docks["inspector"]
         refresh_inspector = followers.follow_inspector(
-            s, self.inspector, teaching, inspector_dock.isVisible
+            s, self.inspector, teaching, self.inspector_showing
         )
         inspector_dock.visibilityChanged.connect(self._inspector_shown)
         inspector_dock.visibilityChanged.connect(lambda on: refresh_inspector() if on else None)
@@ -156,6 +168,15 @@ class MainWindow(QMainWindow):
         s.lessonChanged.connect(self._lesson_changed)
         self.files.recentChanged.connect(self.acts.update_recent)
         self.editor.install_shortcuts(self)
+        self.keys = ClassroomKeys(
+            self,
+            {
+                Qt.Key.Key_Space: self.training.toggle_play,
+                Qt.Key.Key_Right: self.step,
+                Qt.Key.Key_Left: self.back,
+                Qt.Key.Key_R: self.training.reset,
+            },
+        )
 
     # ---- window-level views -------------------------------------------------------------------
 
@@ -171,20 +192,21 @@ class MainWindow(QMainWindow):
             if dock.height() < 420 and self.height() > 700:
                 self.resizeDocks([dock], [min(460, self.height() // 2)], Qt.Orientation.Vertical)
 
-    def inspector_has_focus(self) -> bool:
-        focus = QApplication.focusWidget()
-        return focus is not None and self.docks["inspector"].isAncestorOf(focus)
+    def inspector_showing(self) -> bool:
+        """True when the inspector is on screen (a dock tab behind another is moved away,
+        not hidden, so ``isVisible`` would say yes)."""
+        return self.inspector.isVisible() and not self.inspector.visibleRegion().isEmpty()
 
     def step(self) -> None:
-        """→: the inspector's next stage when it has the focus, else one training step."""
-        if self.inspector_has_focus():
+        """→: the inspector's next stage while the inspector shows, else one training step."""
+        if self.inspector_showing():
             self.inspector.next_stage()
         else:
             self.training.step()
 
     def back(self) -> None:
         """←: the inspector's previous stage."""
-        if self.docks["inspector"].isVisible():
+        if self.inspector_showing():
             self.inspector.prev_stage()
 
     def show_start_page(self) -> None:
@@ -274,6 +296,35 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop the display timer and the training thread (safe to call twice)."""
         self.training.shutdown()
+        if self.autosave is not None:
+            self.autosave.shutdown()
+
+    def offer_restore(self) -> None:
+        """After a crash or a kill: offer the work the last run autosaved."""
+        a = self.autosave
+        info = a.pending_info() if a is not None else None
+        if a is None or info is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            "Restore unsaved work?",
+            f"MLP Studio closed without saving ({a.describe()}). Restore that work?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            a.discard()
+            return
+        try:
+            proj = a.restore()
+        except core_project.ProjectError:
+            return  # reported through ``failed`` and moved aside
+        name = info.source.name if info.source else "the restored work"
+        try:
+            self.files.apply_project(proj, name, info.source)
+        except ValueError as e:  # the autosave stays pending
+            self.files.report("Cannot restore", str(e))
+            return
+        a.finish_restore()
 
     def settle(self, timeout_ms: int = 30_000) -> bool:
         """Wait until the worker has done every command so far and show its state (scripts)."""

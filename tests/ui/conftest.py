@@ -6,9 +6,11 @@ from PySide6.QtWidgets import QMessageBox
 
 
 @pytest.fixture(autouse=True)
-def _isolated_settings(tmp_path_factory):
+def _isolated_settings(tmp_path_factory, monkeypatch):
+    """Settings and autosaves in temporary folders, never the user's."""
     folder = tmp_path_factory.mktemp("settings")
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data")))
     yield
 
 
