@@ -6,7 +6,8 @@ import json
 
 import numpy as np
 import pytest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from mlpstudio.ui.main_window import MainWindow
 
@@ -315,17 +316,19 @@ def test_inspector_follows_the_selected_point_and_applies_a_step(window):
     assert np.array_equal(window.session.net.params, stepper.new_params)
 
 
-def test_right_arrow_steps_the_inspector_when_it_has_focus(window):
+def test_right_arrow_steps_the_inspector_whenever_it_shows(window, qtbot):
     window.docks["inspector"].show()
     window.docks["inspector"].raise_()
     window.session.select_point(0)
-    window.inspector.setFocus()
-    window.inspector.focusWidget()
+    assert window.settle()
+    plot = window.data_plot.plot_widget
+    plot.setFocus()  # not in the inspector: it only has to be showing
     start = window.inspector.stage_index()
-    window.inspector.next_stage()
+    qtbot.keyClick(plot, Qt.Key.Key_Right)
     assert window.inspector.stage_index() == start + 1
-    window.back()
+    qtbot.keyClick(plot, Qt.Key.Key_Left)
     assert window.inspector.stage_index() == start
+    assert window.session.epoch == 0  # → stepped the inspector, not the training
 
 
 def test_presenter_mode_hides_panels_and_restores_them(window):
@@ -381,9 +384,6 @@ def test_a_thinned_history_replaces_the_cost_curves(window):
 
 
 def test_keyboard_space_right_and_r(window, qtbot):
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QApplication
-
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
     plot = window.data_plot.plot_widget

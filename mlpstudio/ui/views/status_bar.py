@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtWidgets import QLabel, QStatusBar
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar
 
 from ..session import Session
 
@@ -29,15 +29,25 @@ class StatusBar(QStatusBar):
         ):
             label = QLabel()
             label.setToolTip(tip)
-            label.setMinimumWidth(150 if key in ("train", "test") else 90)
             self.addPermanentWidget(label)
             self.labels[key] = label
-        hint = QLabel(KEYS_HINT)
-        hint.setToolTip("Keyboard shortcuts")
-        self.addPermanentWidget(hint)
+        self.hint = QLabel(KEYS_HINT)
+        self.hint.setToolTip("Keyboard shortcuts")
+        self.addPermanentWidget(self.hint)
+        # The message takes the room that is left and never widens the window: at a
+        # projector's 1024 px the numbers on the right matter more than a long sentence.
         self.message = QLabel()
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.addWidget(self.message, 1)
-        session.messageChanged.connect(self.message.setText)
+        session.messageChanged.connect(self._say)
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setToolTip(text)  # the whole sentence, should the bar be too narrow
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.hint.setVisible(self.width() >= 1200)  # the keys are in the menus and README too
 
     def refresh(self) -> None:
         """Show the session's epoch, costs and rate (called at most a few times a second)."""

@@ -59,7 +59,14 @@ class EditorActions(QObject):
         act.setToolTip(tip)
         act.triggered.connect(slot)
         self._actions[name] = act
-        self._keys[name] = [QKeySequence(k) for k in keys]
+        # One binding once: Ctrl+Shift+Z twice in one action is an "ambiguous shortcut".
+        unique: list[QKeySequence] = []
+        for k in keys:
+            standard = isinstance(k, QKeySequence.StandardKey)
+            for seq in (QKeySequence.keyBindings(k) if standard else []) or [QKeySequence(k)]:
+                if seq not in unique:
+                    unique.append(seq)
+        self._keys[name] = unique
 
     def as_dict(self) -> dict[str, QAction]:
         return dict(self._actions)
