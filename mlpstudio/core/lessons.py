@@ -57,6 +57,8 @@ class Lesson:
     solution: Callable[[Network], None] | None = None
     variants: tuple[tuple[str, str], ...] = field(default=())  # (label, file); first = project
     goal: str = ""
+    # Epochs per second when the lesson opens: slow enough to watch the boundary form.
+    speed: float | None = 30
 
     @property
     def files(self) -> list[str]:

@@ -525,7 +525,10 @@ def test_speed_slider_maps_every_stop_to_speeds(training_panel):
     for i, speed in enumerate(SPEEDS):
         training_panel.speed.setValue(i)
         assert training_panel.speed_value() == speed
-        expected = "max" if speed is None else f"{speed:g}/s"
+        if speed is None:
+            expected = "full speed"
+        else:
+            expected = f"about {speed:g} epoch{'' if speed == 1 else 's'}/s"
         assert training_panel.speed_label.text() == expected
 
 
@@ -557,8 +560,8 @@ def test_set_speed_shows_the_nearest_stop_quietly(training_panel, speed, stop):
     assert training_panel.speed_value() == SPEEDS[stop]
     shown_speed = SPEEDS[stop]
     assert training_panel.speed_label.text() == (
-        "max" if shown_speed is None else f"{shown_speed:g}/s"
-    )
+        "full speed" if shown_speed is None else f"about {shown_speed:g} epoch"
+    ) + ("" if shown_speed is None else ("/s" if shown_speed == 1 else "s/s"))
     assert len(spy) == 0
 
 

@@ -51,6 +51,7 @@ class TeachingController(QObject):
         except (core_project.ProjectError, KeyError, ValueError) as e:
             self.files.report("Cannot open lesson", str(e))
             return False
+        self.session.set_speed(lesson.speed)
         self.check_lesson()
         return True
 

@@ -68,6 +68,13 @@ def _dspin(lo: float, hi: float, value: float, decimals: int, tip: str) -> QDoub
     return box
 
 
+def speed_words(speed: float | None) -> str:
+    """The speed as a person says it: "about 30 epochs/s", or "full speed"."""
+    if speed is None:
+        return "full speed"
+    return f"about {speed:g} epoch{'' if speed == 1 else 's'}/s"
+
+
 def _speed_distance(a: float | None, b: float | None) -> float:
     """How far apart two speeds are on the slider's log scale (None: as fast as possible)."""
     if a is None or b is None:
@@ -475,7 +482,10 @@ class TrainingPanel(QWidget):
 
     def _show_speed(self) -> None:
         speed = self.speed_value()
-        self.speed_label.setText("max" if speed is None else f"{speed:g}/s")
+        self.speed_label.setText(speed_words(speed))
+        self.speed.setToolTip(
+            f"Speed: {speed_words(speed)}. From slow motion (1 epoch/s) to as fast as possible"
+        )
 
     def speed_value(self) -> float | None:
         return SPEEDS[self.speed.value()]

@@ -14,6 +14,15 @@ from ..session import Session
 KEYS_HINT = "Space: train · →: step · R: reset"
 
 
+def rate_words(running: bool, rate: float) -> str:
+    """The speed reached, in words; never a negative or a stale number."""
+    if not running:
+        return "paused"
+    if not math.isfinite(rate) or rate <= 0:
+        return "starting…"  # the first half second: nothing measured yet
+    return f"about {rate:,.0f} epochs/s" if rate >= 10 else f"about {rate:.1f} epochs/s"
+
+
 class StatusBar(QStatusBar):
     """Labels for the message, epoch, train and test cost/accuracy, and epochs per second."""
 
@@ -65,4 +74,4 @@ class StatusBar(QStatusBar):
             lab["test"].setText("Test: none")
         else:
             lab["test"].setText(f"Test: cost {vc:.3g}, {va:.0%}")
-        lab["rate"].setText(f"{max(s.rate, 0.0):,.0f} epochs/s" if s.running else "paused")
+        lab["rate"].setText(rate_words(s.running, s.rate))
