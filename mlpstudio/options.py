@@ -87,6 +87,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--lesson", metavar="SLUG", help="open a built-in lesson, e.g. xor-by-hand")
     p.add_argument("--presenter", action="store_true", help="start in presenter mode (F11)")
     p.add_argument(
+        "--setup",
+        metavar="TEXT",
+        help="recreate a run from a set-up line (Edit → Copy set-up), e.g. "
+        "'mlpstudio 1 data=spirals …'",
+    )
+    p.add_argument(
         "--show",
         choices=("training", "network", "data", "lesson", "cost", "inspector"),
         help="bring this panel to the front",

@@ -115,7 +115,12 @@ class Network:
         losses.check_pairing(loss, activations[-1], self.sizes[-1])
         if init not in INITS:
             raise ValueError(f"unknown initialisation {init!r} (known: {', '.join(INITS)})")
-        self.dtype = np.dtype(dtype)
+        if isinstance(dtype, str) and dtype not in ("float32", "float64"):
+            raise ValueError(f"dtype must be float32 or float64, not {dtype!r}")
+        try:
+            self.dtype = np.dtype(dtype)
+        except TypeError:
+            raise ValueError(f"dtype must be float32 or float64, not {dtype!r}") from None
         if self.dtype not in (np.float32, np.float64):
             raise ValueError("dtype must be float32 or float64")
         self.activations = activations

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from . import datasets
 from .network import Network
 
+MAX_HIDDEN_LAYERS = 8  # what the app's network panel offers
+MAX_WIDTH = 64  # units per hidden layer in the panel
+
 
 @dataclass
 class DataSpec:

@@ -182,6 +182,20 @@ def build_actions(w: MainWindow) -> Actions:
         checkable=True,
     )
     a("start", "&Start page", w.show_start_page, tip="Lessons and examples")
+    a(
+        "copy_setup",
+        "&Copy set-up",
+        w.setup.copy_setup,
+        "Ctrl+Shift+C",
+        tip="Copy the data generator, network and settings as one line, to share a run",
+    )
+    a(
+        "paste_setup",
+        "&Paste set-up",
+        w.setup.paste_setup,
+        "Ctrl+Shift+V",
+        tip="Recreate a run from a set-up line on the clipboard",
+    )
     s.stateChanged.connect(acts.show_running)
     s.selectionChanged.connect(lambda: acts["batch"].setChecked(s.whole_batch))
 
@@ -201,6 +215,9 @@ def build_actions(w: MainWindow) -> Actions:
     m = bar.addMenu("&Edit")
     for name in ("undo", "redo"):
         m.addAction(w.editor.actions()[name])
+    m.addSeparator()
+    m.addAction(acts["copy_setup"])
+    m.addAction(acts["paste_setup"])
     m = bar.addMenu("&Train")
     for name in ("play", "step", "reset", "new_seed"):
         m.addAction(acts[name])

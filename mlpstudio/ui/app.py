@@ -39,7 +39,7 @@ def run(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from mlpstudio.core import lessons
+    from mlpstudio.core import lessons, setup_text
 
     from .main_window import MainWindow
 
@@ -70,8 +70,16 @@ def run(argv: list[str] | None = None) -> int:
             window.shutdown()
             return 2
         window.teaching.open_lesson(args.lesson)
+    if args.setup:
+        try:
+            setup_text.from_text(args.setup)
+        except setup_text.SetupError as e:
+            print(f"mlpstudio: error: --setup: {e}", file=sys.stderr)
+            window.shutdown()
+            return 2
+        window.setup.apply_setup(args.setup, ask=False)
     window.show()
-    if not args.screenshot and not args.file and not args.lesson:
+    if not args.screenshot and not (args.file or args.lesson or args.setup):
         window.offer_restore()
     if args.screenshot and args.train_epochs:
         window.training.train_for(args.train_epochs)

@@ -41,6 +41,9 @@ from .views.lesson_panel import LessonPanel
 from .views.panels import DataPanel, NetworkPanel, TrainingPanel
 from .views.status_bar import StatusBar
 
+SHORT_SCREEN = 780  # below this window height the bottom docks shrink for the plot
+MIN_DOCK_PX = 180  # with its title and tabs, the cost plot keeps 120 px of its own
+
 
 def app_settings() -> QSettings:
     """Where the window remembers its layout, theme and recent files (an INI file per user)."""
@@ -283,6 +286,17 @@ class MainWindow(QMainWindow):
                 self.resizeDocks(
                     [self.docks["cost"]], [self.height() // 4], Qt.Orientation.Vertical
                 )
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.oldSize().height() != event.size().height() and self.height() < SHORT_SCREEN:
+            # On a projector (1024×700, 1280×720) the data plot needs its 300 px of height:
+            # the bottom docks give it up rather than squeeze the plot.
+            for key in ("cost", "inspector"):
+                dock = self.docks[key]
+                if dock.isVisible() and dock.height() > MIN_DOCK_PX:
+                    height = max(MIN_DOCK_PX, self.height() // 5)
+                    self.resizeDocks([dock], [height], Qt.Orientation.Vertical)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self.files.confirm_discard():

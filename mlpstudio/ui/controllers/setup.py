@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject
+from PySide6.QtGui import QGuiApplication
 
-from mlpstudio.core import TrainingError, TrainSettings, datasets
+from mlpstudio.core import TrainingError, TrainSettings, datasets, setup_text
 from mlpstudio.core.specs import DataSpec, NetworkSpec
 
-from ..session import Session
+from ..session import Session, fit_scaling
 
 
 class SetupController(QObject):
@@ -117,3 +118,52 @@ class SetupController(QObject):
 
     def set_step_unit(self, unit: str) -> None:
         self.session.set_step_unit(unit)
+
+    # ---- a set-up in one line -------------------------------------------------------------
+
+    def setup_text(self) -> str:
+        """The session's data generator, architecture and settings as one shareable line."""
+        s = self.session
+        return setup_text.to_text(
+            setup_text.Setup(s.data_spec, s.network_spec, s.settings, s.standardise)
+        )
+
+    def copy_setup(self) -> str:
+        """Edit → Copy set-up: the line goes to the clipboard."""
+        text = self.setup_text()
+        QGuiApplication.clipboard().setText(text)
+        hand_made = (
+            " (generated data only: your own points are not in it)" if self.session.source else ""
+        )
+        self.session.say(f"Copied the set-up{hand_made}: paste it to recreate this run.")
+        return text
+
+    def paste_setup(self) -> bool:
+        """Edit → Paste set-up: the clipboard's line becomes the run."""
+        return self.apply_setup(QGuiApplication.clipboard().text())
+
+    def apply_setup(self, text: str, ask: bool = True) -> bool:
+        """Recreate a run from a set-up line (asks before losing work); False when refused."""
+        s = self.session
+        try:
+            setup = setup_text.from_text(text.strip())
+        except setup_text.SetupError as e:
+            s.say(f"Not a set-up: {e}")
+            return False
+        if ask and not self.confirm_discard():
+            return False
+        raw = setup.data.generate()
+        s.load(
+            raw,
+            data_spec=setup.data,
+            source="",
+            scaling=fit_scaling(raw) if setup.standardise else None,
+            network_spec=setup.network,
+            net=None,
+            history=None,
+            epoch=0,
+            settings=setup.settings,
+            path=None,
+        )
+        s.say("Set-up pasted: the same points and initial weights. Space trains.")
+        return True

@@ -29,11 +29,10 @@ from PySide6.QtWidgets import (
 
 from mlpstudio.core import activations, datasets, losses, optimizers
 from mlpstudio.core import notation as nt
-from mlpstudio.core.specs import DataSpec, NetworkSpec
+from mlpstudio.core.specs import MAX_HIDDEN_LAYERS, MAX_WIDTH, DataSpec, NetworkSpec
 from mlpstudio.core.training import SETTING_RANGES
 
-MAX_HIDDEN_LAYERS = 8
-MAX_PANEL_WIDTH = 64
+MAX_PANEL_WIDTH = MAX_WIDTH
 # Speed slider stops, in epochs per second; the last means "as fast as possible".
 SPEEDS: tuple[float | None, ...] = (1, 2, 5, 10, 30, 100, 300, 1000, None)
 

@@ -1,0 +1,84 @@
+"""The classroom: a set-up shared in one line, speed in words, a window that fits a projector."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtGui import QGuiApplication
+
+from mlpstudio.core import setup_text
+
+
+def test_copy_then_paste_set_up_recreates_the_same_run(window, qtbot):
+    window.data_panel.generator.setCurrentText("spirals")
+    window.network_panel.add_layer.click()
+    window.training_panel.learning_rate.setValue(0.3)
+    assert window.settle()
+    s = window.session
+    X, params = s.raw.X.copy(), s.net.params.copy()
+    window.acts["copy_setup"].trigger()
+    text = QGuiApplication.clipboard().text()
+    assert text.startswith("mlpstudio 1 ") and "data=spirals" in text and "lr=0.3" in text
+    window.files.new_project(ask=False)
+    assert window.settle()
+    assert s.data_spec.generator != "spirals"
+    window.acts["paste_setup"].trigger()
+    assert window.settle()
+    assert np.array_equal(s.raw.X, X)
+    assert s.net.params.tobytes() == params.tobytes()
+    assert s.settings.learning_rate == 0.3
+    assert window.training_panel.learning_rate.value() == 0.3  # the panels follow
+
+
+def test_pasting_text_that_is_no_set_up_changes_nothing(window):
+    QGuiApplication.clipboard().setText("hello class")
+    params = window.session.net.params.copy()
+    window.acts["paste_setup"].trigger()
+    assert "Not a set-up" in window.status.message.text()
+    assert np.array_equal(window.session.net.params, params)
+
+
+def test_the_setup_option_starts_the_app_on_that_run(tmp_path, qtbot):
+    from mlpstudio.ui.app import run
+
+    line = setup_text.to_text(
+        setup_text.from_text(
+            "mlpstudio 1 data=moons points=120 noise=0.1 classes=2 data-seed=3 test=0.2 std=no "
+            "hidden=6:tanh out=sigmoid loss=squared_error single=yes init=xavier dtype=float64 "
+            "opt=gd lr=1 batch=32 momentum=0.9 l2=0 target=none max=none seed=5"
+        )
+    )
+    out = tmp_path / "shot.png"
+    assert run(["--screenshot", str(out), "--size", "1024x700", "--setup", line]) == 0
+    assert out.stat().st_size > 10_000
+    assert run(["--screenshot", str(out), "--setup", "mlpstudio 1 data=oops"]) == 2
+
+
+def test_a_lesson_opens_at_a_speed_to_watch_and_says_so(window):
+    window.teaching.open_lesson("xor-by-hand")
+    assert window.settle()
+    assert window.session.speed == 30
+    assert window.training_panel.speed_label.text() == "about 30 epochs/s"
+
+
+def test_the_status_bar_says_paused_or_the_rate_reached(window, qtbot):
+    rate = window.status.labels["rate"]
+    assert rate.text() == "paused"
+    window.training.set_playing(True)
+    qtbot.waitUntil(lambda: "epochs/s" in rate.text() or "starting" in rate.text())
+    window.training.set_playing(False)
+    assert window.settle()
+    qtbot.waitUntil(lambda: rate.text() == "paused")
+    assert "Paused" in window.status.message.text()
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1280, 720)])
+def test_everything_fits_a_projector(window, qtbot, size):
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.size().width() == size[0])
+    assert window.width() == size[0] and window.height() <= size[1]
+    plot = window.data_plot
+    qtbot.waitUntil(lambda: plot.height() >= 300)
+    assert plot.width() >= 300
+    for view in (window.network_view, window.cost_plot):
+        assert view.width() >= 120 and view.height() >= 120
