@@ -37,22 +37,43 @@ def check_pairing(loss: str, output_activation: str, n_outputs: int) -> None:
         )
 
 
-def per_point(loss: str, output_activation: str, a: Array, Y: Array) -> Array:
-    """``E_x`` for every point (one value per row)."""
+def per_point(
+    loss: str, output_activation: str, a: Array, Y: Array, z: Array | None = None
+) -> Array:
+    """``E_x`` for every point (one value per row).
+
+    For cross-entropy, pass the output layer's ``z`` too: ``ln a`` computed from ``z`` stays
+    exact when a unit saturates (``a`` rounds to 0 or 1 long before ``z`` is large), where the
+    clipped ``ln a`` would report a cost that has stopped growing.
+    """
     if loss == "squared_error":
         d = a - Y
         return np.einsum("ij,ij->i", d, d)
+    if z is not None:
+        return _cross_entropy_from_z(output_activation, z, Y)
     p = np.clip(a, _EPS, 1.0 - _EPS)
     if output_activation == "softmax":
         return -np.einsum("ij,ij->i", Y, np.log(p))
     return -(np.einsum("ij,ij->i", Y, np.log(p)) + np.einsum("ij,ij->i", 1.0 - Y, np.log1p(-p)))
 
 
-def cost(loss: str, output_activation: str, a: Array, Y: Array) -> float:
-    """Mean ``E_x`` over the rows of ``a``."""
+def _cross_entropy_from_z(output_activation: str, z: Array, Y: Array) -> Array:
+    if output_activation == "softmax":
+        # −Σ_c y_c ln a_c with ln a_c = z_c − ln Σ_k exp z_k (log-sum-exp, shifted by the max).
+        m = z.max(axis=1, keepdims=True)
+        lse = m[:, 0] + np.log(np.exp(z - m).sum(axis=1))
+        return lse * Y.sum(axis=1) - np.einsum("ij,ij->i", Y, z)
+    # Sigmoid: −ln σ(z) = ln(1 + e^(−z)) and −ln(1 − σ(z)) = ln(1 + e^z), both via logaddexp.
+    return np.einsum("ij,ij->i", Y, np.logaddexp(0.0, -z)) + np.einsum(
+        "ij,ij->i", 1.0 - Y, np.logaddexp(0.0, z)
+    )
+
+
+def cost(loss: str, output_activation: str, a: Array, Y: Array, z: Array | None = None) -> float:
+    """Mean ``E_x`` over the rows of ``a`` (``z``: the output layer's, for exact cross-entropy)."""
     if len(a) == 0:
         return float("nan")
-    return float(per_point(loss, output_activation, a, Y).mean())
+    return float(per_point(loss, output_activation, a, Y, z).mean())
 
 
 def output_delta(

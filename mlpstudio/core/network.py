@@ -304,7 +304,11 @@ class Network:
 
     def cost(self, X: Array, Y: Array) -> float:
         """Mean ``E_x`` over the rows (without the L2 term)."""
-        return losses.cost(self.loss, self.output_activation, self.predict_proba(X), Y)
+        if len(X) == 0:
+            return float("nan")
+        ws = self.workspace(len(X))
+        out = self.forward_into(self._as_input(X), ws)
+        return losses.cost(self.loss, self.output_activation, out, Y, ws.z[-1])
 
     # ---- forward and backward ------------------------------------------------------------
 
@@ -394,7 +398,7 @@ class Network:
             delta=ws.delta,
             grad_W=ws.grad_W,
             grad_b=ws.grad_b,
-            cost=losses.cost(self.loss, self.output_activation, ws.a[-1], Y),
+            cost=losses.cost(self.loss, self.output_activation, ws.a[-1], Y, ws.z[-1]),
         )
 
     def gradient(self, X: Array, Y: Array) -> Array:

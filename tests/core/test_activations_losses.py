@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from mlpstudio.core import activations, losses
+from mlpstudio.core.network import Network
 
 Z = np.array([[-3.0, -0.5, 0.0, 0.5, 3.0]])
 
@@ -197,3 +198,33 @@ def test_good_pairings():
     losses.check_pairing("squared_error", "softmax", 2)
     losses.check_pairing("cross_entropy", "sigmoid", 1)
     losses.check_pairing("cross_entropy", "softmax", 3)
+
+
+def test_cross_entropy_stays_exact_when_the_outputs_saturate():
+    """From z, not from clipped outputs: a confidently wrong unit costs what it really costs."""
+    z = np.array([[40.0], [-30.0], [0.5]])
+    a = 1.0 / (1.0 + np.exp(-z))
+    Y = np.array([[0.0], [1.0], [1.0]])
+    exact = np.array([40.0 + np.log1p(np.exp(-40.0)), 30.0 + np.log1p(np.exp(-30.0))])
+    got = losses.per_point("cross_entropy", "sigmoid", a, Y, z)
+    np.testing.assert_allclose(got[:2], exact, rtol=1e-14)
+    np.testing.assert_allclose(got[2], -np.log(a[2, 0]), rtol=1e-12)
+    clipped = losses.per_point("cross_entropy", "sigmoid", a, Y)
+    assert clipped[0] < 28.0 < got[0]  # the old clipped value stops at -ln(1e-12)
+
+    zs = np.array([[50.0, 0.0, -50.0], [1.0, 2.0, 3.0]])
+    ex = np.exp(zs - zs.max(axis=1, keepdims=True))
+    soft = ex / ex.sum(axis=1, keepdims=True)
+    Ys = np.array([[0.0, 0.0, 1.0], [0.0, 1.0, 0.0]])
+    got = losses.per_point("cross_entropy", "softmax", soft, Ys, zs)
+    np.testing.assert_allclose(got[0], 100.0 + np.log1p(np.exp(-50.0) + np.exp(-100.0)), rtol=1e-14)
+    np.testing.assert_allclose(got[1], -np.log(soft[1, 1]), rtol=1e-12)
+
+
+def test_a_saturated_network_reports_its_true_cost():
+    net = Network([2, 1], ["sigmoid"], "cross_entropy", seed=0)
+    net.weights[0][:] = [[30.0, 0.0]]
+    net.biases[0][:] = [0.0]
+    X = np.array([[1.0, 0.0]])
+    Y = np.array([[0.0]])
+    assert abs(net.cost(X, Y) - (30.0 + np.log1p(np.exp(-30.0)))) < 1e-12
