@@ -101,12 +101,13 @@ class Session(QObject):
         return f"{name}{' *' if self.modified else ''} — MLP Studio"
 
     def can_train(self) -> bool:
-        return self.net is not None and len(self.dataset.y_train) > 0
+        return self.network_fits() and len(self.dataset.y_train) > 0
 
     def selection_batch(self) -> tuple[np.ndarray, np.ndarray, str] | None:
-        """The points the diagram and the inspector follow: (X, one-hot Y, a label), or None."""
+        """The points the diagram and the inspector follow: (X, one-hot Y, a label), or None
+        (nothing selected, no points, or a network that does not fit the data's classes)."""
         ds, net = self.dataset, self.net
-        if net is None or not ds.n_points:
+        if net is None or not ds.n_points or not self.network_fits():
             return None
         if self.whole_batch:
             if not len(ds.y_train):
@@ -118,6 +119,10 @@ class Session(QObject):
         coords = ", ".join(f"{v:.3g}" for v in ds.X[i])
         label = f"point {i}: x = ({coords}), class {ds.class_names[ds.y[i]]}"
         return ds.X[i : i + 1], net.encode(ds.y[i : i + 1], ds.n_classes), label
+
+    def network_fits(self) -> bool:
+        """True when the network's inputs and outputs match the data (features, classes)."""
+        return self.net is not None and not self._needs_new_network()
 
     # ---- unsaved work: the one rule ---------------------------------------------------------
 

@@ -70,7 +70,7 @@ class TeachingController(QObject):
         """Run the open lesson's check on the current weights; the lesson panel shows it."""
         s = self.session
         lesson = s.lesson
-        if lesson is None or lesson.check is None or s.net is None or not s.dataset.n_points:
+        if lesson is None or lesson.check is None or not s.network_fits() or not s.dataset.n_points:
             return None
         result = lesson.check(s.net.copy(), s.dataset)
         s.set_lesson_check(result)
