@@ -7,6 +7,7 @@ found here, so ``pip install .`` works from any folder and a checkout runs witho
 
 from __future__ import annotations
 
+import contextlib
 import importlib.resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -36,3 +37,20 @@ def examples() -> list[str]:
     if not folder.is_dir():
         return []
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".json"))
+
+
+def is_shipped(path: str | Path) -> bool:
+    """True for a file inside the shipped resources (an example, a lesson, a dataset): opening
+    one must never make Save write over it."""
+    roots = {Path(__file__).resolve().parent.parent / "resources"}
+    found = resources()
+    if isinstance(found, Path):
+        roots.add(found.resolve())
+    else:
+        with contextlib.suppress(TypeError, ValueError, OSError):
+            roots.add(Path(str(found)).resolve())
+    try:
+        target = Path(path).resolve()
+    except (OSError, ValueError):
+        return False
+    return any(target.is_relative_to(root) for root in roots)

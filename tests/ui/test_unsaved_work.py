@@ -189,3 +189,18 @@ def test_keys_act_on_the_window(window, qtbot):
     qtbot.keyClick(window.data_plot.plot_widget, Qt.Key.Key_Right)
     assert window.settle()
     assert window.session.epoch == 1
+
+
+def test_a_shipped_example_opens_as_a_copy_and_save_asks_for_a_name(window, monkeypatch):
+    from mlpstudio.resources_path import example
+
+    path = example("xor-2-2-1")
+    before = path.read_bytes()
+    assert window.files.open_path(path)
+    assert window.session.path is None
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: asked.append(1) or ("", ""))
+    window.training.train_for(3)
+    window.acts["save"].trigger()
+    assert asked == [1]
+    assert path.read_bytes() == before

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from mlpstudio.core import Network, datasets
 from mlpstudio.core import project as core_project
 from mlpstudio.core.specs import DataSpec, NetworkSpec
+from mlpstudio.resources_path import is_shipped
 
 from ..session import Session, default_settings
 from ..views.csv_dialog import export_csv, import_csv
@@ -116,7 +117,9 @@ class FilesController(QObject):
                 if not self._open_csv(path):
                     return False
             else:
-                self.apply_project(core_project.load(path), path.name, path)
+                # A shipped example opens as a copy: Save asks for a new name.
+                keep_path = None if is_shipped(path) else path
+                self.apply_project(core_project.load(path), path.name, keep_path)
         except OPEN_ERRORS as e:
             self.report("Cannot open file", f"{path.name}:\n{e}")
             self.session.say(f"Could not open {path.name}.")
