@@ -64,18 +64,37 @@ def g_prime(net: Network, fw: Forward) -> list[Array]:
     return [act_table.derivative(name, z) for name, z in zip(net.activations, fw.z, strict=True)]
 
 
+def targets(Y: Array, m: int, n_out: int, dtype=np.float64) -> Array:
+    """``Y`` as ``(m, n_out)`` (a flat row is fine for one point or one output), or a ValueError
+    in words, before the engine divides by a batch of no points or a reshape fails inside it."""
+    if m == 0:
+        raise ValueError("there are no points")
+    Y = np.asarray(Y, dtype=dtype)
+    if Y.shape == (m, n_out) or (Y.ndim == 1 and Y.size == m * n_out and 1 in (m, n_out)):
+        return Y.reshape(m, n_out)
+    raise ValueError(
+        f"the targets have shape {Y.shape}, but {m} point(s) of a network with {n_out} "
+        f"output(s) need shape ({m}, {n_out})"
+    )
+
+
 def inspect(net: Network, X: Array, Y: Array | None = None) -> Inspection:
-    """Forward (and backward when ``Y`` is given) on ``X``; per-unit values as the diagram shows."""
+    """Forward (and backward when ``Y`` is given) on ``X``; per-unit values as the diagram shows.
+
+    A ValueError in words when there are no points (a mean over none is nothing to show) or
+    when ``Y`` does not hold one target row per point for the outputs.
+    """
     fw = net.forward(X)
     n = len(fw.a[0])
+    if n == 0:
+        raise ValueError("there are no points to inspect")
+    if Y is not None:
+        Y = targets(Y, n, net.n_outputs, net.dtype)
     bw = net.backward(fw, Y) if Y is not None else None
     with np.errstate(all="ignore"):
         gp = g_prime(net, fw)
     mean = (lambda v: v.mean(axis=0)) if n > 1 else (lambda v: v[0].copy())
-    y = None
-    if Y is not None:
-        Y = np.asarray(Y, dtype=net.dtype).reshape(fw.output.shape)
-        y = mean(Y)
+    y = None if Y is None else mean(Y)
     return Inspection(
         n_points=n,
         z=[mean(z) for z in fw.z],
@@ -141,6 +160,20 @@ class Plane:
 
     maps: list[Array]
     saturation: list[Array]
+
+
+def map_ranges(maps: list[Array]) -> list[tuple[Array, Array]]:
+    """Per layer, each unit's smallest and largest finite value over its map (NaN for a map
+    with none: a diverged unit), without numpy's all-NaN warnings."""
+    out = []
+    for m in maps:
+        flat = m.reshape(len(m), -1)
+        ok = np.isfinite(flat)
+        has = ok.any(axis=1)
+        lo = np.where(has, np.where(ok, flat, np.inf).min(axis=1, initial=np.inf), np.nan)
+        hi = np.where(has, np.where(ok, flat, -np.inf).max(axis=1, initial=-np.inf), np.nan)
+        out.append((lo.astype(np.float64), hi.astype(np.float64)))
+    return out
 
 
 def plane(net: Network, xlim: tuple[float, float], ylim: tuple[float, float], n: int = 20) -> Plane:

@@ -1,7 +1,9 @@
 """Questions on a back-propagation step: what to ask, how to check a typed answer, the exercise.
 
 :class:`QuizItem` is a value of a stepper's stage the student can be asked to compute;
-:func:`check` compares a typed answer with it. :func:`bias_exercise` is the lecture's exercise
+:func:`check` compares a typed answer with it; :func:`revealed_by` says which numbers a diagram
+of the network prints that would give the answer away (a quiz hides them while it asks).
+:func:`bias_exercise` is the lecture's exercise
 ``∂E_x/∂b_j^(l) = δ_j^(l)``, confirmed numerically: back-propagation's δ beside the central
 difference of the cost in the bias.
 """
@@ -43,10 +45,13 @@ class BiasCheck:
     relative_error: float
     h: float
     n_points: int
+    noise: float = 0.0  # a difference below this is round-off (see gradcheck.noise_floor)
 
     @property
     def agrees(self) -> bool:
-        return self.relative_error < gradcheck.SUSPECT
+        """Within round-off, or a relative error short of "suspect"."""
+        difference = abs(self.delta - self.numeric)
+        return gradcheck.verdict_of(self.relative_error, difference, self.noise) != "wrong"
 
     @property
     def delta_label(self) -> str:
@@ -57,6 +62,35 @@ class BiasCheck:
     def gradient_label(self) -> str:
         """Markup of the slope measured: ``∂E_{x}/∂b`` for one point, ``∂E/∂b`` for a batch."""
         return notation.dE(self.name, "x" if self.n_points == 1 else None)
+
+
+# What a diagram prints, addressed as the diagram and Stage.units do (list-index layers):
+# ("unit", i, j, "z" | "a" | "delta") for a unit's value, ("edge", i, j, k, mode) for the number
+# on weight w_jk and ("bias", i, j, mode) for the one beside b_j, mode being what edges show
+# ("weight", "gradient" or "update").
+Shown = tuple
+
+
+def revealed_by(kind: str, layer_index: int, j: int, k: int | None, n_points: int) -> list[Shown]:
+    """The printed values equal to the answer of a question on stage ``kind``'s item ``(j, k)``.
+
+    A diagram of one point prints that point's ``z``, ``a`` and ``δ`` on the units and, in its
+    gradient mode, ``∂E/∂w`` on the edges and ``∂E/∂b = δ`` beside the biases; for a batch it
+    prints means. So a question on one point's ``δ_j`` is answered by the unit's δ and by its
+    bias's gradient, a batch-mean ``∂E/∂b_j`` by the unit's mean δ, and a question on one of
+    several points by nothing printed. The update and the new cost are never printed (the
+    diagram shows the weights before the step).
+    """
+    i, one = layer_index, n_points == 1
+    if kind in ("z", "a"):
+        return [("unit", i, j, kind)] if one else []
+    if kind == "delta":
+        return [("unit", i, j, "delta"), ("bias", i, j, "gradient")] if one else []
+    if kind == "mean" or (kind == "grad" and one):
+        if k is None:
+            return [("bias", i, j, "gradient"), ("unit", i, j, "delta")]
+        return [("edge", i, j, k, "gradient")]
+    return []
 
 
 def check(answer: float | str, truth: float, rel_tol: float = 1e-2, abs_tol: float = 1e-3) -> bool:
@@ -78,13 +112,6 @@ def parse_answer(text: str) -> float | None:
         return None
 
 
-def _relative_error(a: float, b: float) -> float:
-    # As gradcheck: both below round-off count as agreeing rather than as a 100% error.
-    if max(abs(a), abs(b)) < 1e-10:
-        return 0.0
-    return abs(a - b) / max(abs(a) + abs(b), 1e-12)
-
-
 def bias_exercise(
     net: Network, X: Array, Y: Array, layer_index: int, j: int, h: float = 1e-6
 ) -> BiasCheck:
@@ -103,7 +130,8 @@ def bias_exercise(
         j=j,
         delta=delta,
         numeric=numeric,
-        relative_error=_relative_error(delta, numeric),
+        relative_error=float(gradcheck.relative_errors(delta, numeric)),
         h=h,
         n_points=len(X),
+        noise=gradcheck.noise_floor(float(bw.cost), h),
     )

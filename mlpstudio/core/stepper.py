@@ -152,6 +152,9 @@ class BackpropStepper:
         self.net = net.copy()
         self.learning_rate = float(learning_rate)
         self.X = self.net._as_input(X).copy()
+        if not len(self.X):
+            raise ValueError("there are no points to step on")
+        Y = diagnostics.targets(Y, len(self.X), self.net.n_outputs, self.net.dtype)
         with np.errstate(all="ignore"):
             self.fw: Forward = self.net.forward(self.X)
             self.bw: Backward = self.net.backward(self.fw, Y)

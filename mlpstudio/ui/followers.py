@@ -170,6 +170,7 @@ def follow_diagram(session: Session, view, training: TrainingController) -> None
     session.stateChanged.connect(show_state)
     session.displayChanged.connect(lambda: view.set_plane(*session.plane))
     session.focusChanged.connect(lambda: view.highlight(*(session.highlight or ([], []))))
+    session.focusChanged.connect(lambda: view.set_hidden_values(session.quiz_hidden))
     view.weightEdited.connect(training.set_param)
     view.freezeToggled.connect(training.set_frozen)
     view.unitClicked.connect(lambda i, j: session.show_unit(None if i < 0 else (i, j)))
@@ -235,6 +236,7 @@ def follow_inspector(
     session.focusChanged.connect(follow_focus)
     inspector.highlightRequested.connect(lambda u, e: session.set_highlight((u, e)))
     inspector.appliedUpdate.connect(teaching.apply_inspector_step)
+    inspector.quizAsked.connect(session.set_quiz_hidden)
     return refresh
 
 

@@ -77,6 +77,7 @@ class Session(QObject):
         self.unit_shown: tuple[int, int] | None = None
         self.focus: tuple | None = None  # ("unit", layer, j) or ("edge", layer, j, k)
         self.highlight: tuple | None = None  # what the inspector's formula is about
+        self.quiz_hidden: list = []  # diagram values that would give away the quiz's answer
         self.plane: tuple[tuple[float, float], tuple[float, float]] = ((-1.0, 1.0), (-1.0, 1.0))
         self.show_test = True
         self.lesson: lessons.Lesson | None = None
@@ -274,6 +275,7 @@ class Session(QObject):
         self.history = history.copy() if history is not None else History()
         self.start_epoch = epoch if len(self.history) else 0
         self.unit_shown = None
+        self.focus = self.highlight = None  # they named units of the old network
         self.architectureChanged.emit()
         self.historyChanged.emit(True, self.history)
         self.weightsChanged.emit()
@@ -357,6 +359,11 @@ class Session(QObject):
     def set_focus(self, hit: tuple | None) -> None:
         """The unit or edge under the mouse in the diagram (the inspector's formula follows)."""
         self.focus = hit
+        self.focusChanged.emit()
+
+    def set_quiz_hidden(self, targets: list) -> None:
+        """Values the open quiz question asks for: the diagram must not print them."""
+        self.quiz_hidden = list(targets)
         self.focusChanged.emit()
 
     def set_highlight(self, target: object) -> None:

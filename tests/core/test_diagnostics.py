@@ -158,3 +158,21 @@ def test_saturation_line_and_softmax_and_relu_wording():
         s == f"g'(z) = {dg.num(insp.g_prime[0][0], 4)} since z = {dg.num(z, 4)} {cmp} 0"
         for s in hidden
     )
+
+
+def test_inspect_refuses_no_points_and_ill_fitting_targets_in_words(net):
+    with pytest.raises(ValueError, match="no points"):
+        dg.inspect(net, np.zeros((0, 2)), np.zeros((0, 2)))
+    with pytest.raises(ValueError, match="targets"):
+        dg.inspect(net, np.zeros((1, 2)), np.zeros((1, 3)))
+
+
+def test_map_ranges_skip_nan_and_inf_without_warnings():
+    import warnings
+
+    maps = [np.array([[[np.nan, 1.0], [-2.0, np.inf]], [[np.nan, np.nan], [np.nan, np.nan]]])]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ((lo, hi),) = dg.map_ranges(maps)
+    np.testing.assert_array_equal(lo, [-2.0, np.nan])
+    np.testing.assert_array_equal(hi, [1.0, np.nan])

@@ -129,3 +129,45 @@ def test_zero_gradients_count_as_agreeing():
     assert not res.analytic.any()
     assert res.verdict == "ok"
     assert res.max_error == 0.0
+
+
+def test_the_measured_differences_are_kept_not_rounded_to_zero():
+    net = Network([2, 3, 1], ["tanh", "sigmoid"], seed=1)
+    X, labels = _data(1)
+    res = gradcheck.check(net, X, net.encode(labels))
+    # float64 central differences with h = 1e-6 agree with back-propagation to about 1e-10:
+    # the check reports those differences as they are.
+    assert np.all(res.difference > 0)
+    assert 1e-13 < np.median(res.difference) < 1e-8
+    assert np.all(res.relative_error > 0) and res.max_error > 0
+    assert res.max_error == res.relative_error.max() < gradcheck.GOOD
+    assert res.verdict == "ok"
+
+
+def test_a_difference_within_round_off_keeps_its_number_but_not_the_blame(monkeypatch):
+    net = Network([2, 3, 1], ["tanh", "sigmoid"], seed=2)
+    X, labels = np.array([[0.5, 0.0]]), np.array([1])  # x_2 = 0: ∂E/∂w_k2^(2) is exactly 0
+    Y = net.encode(labels)
+    tiny = net.param_index("w", 0, 1, 1)
+    true_gradient = net.gradient
+
+    def off_by_round_off(X, Y):
+        g = true_gradient(X, Y).copy()
+        g[tiny] += 1e-13  # two tiny slopes: a 100% relative error, all of it round-off
+        return g
+
+    monkeypatch.setattr(net, "gradient", off_by_round_off)
+    res = gradcheck.check(net, X, Y)
+    assert res.relative_error[tiny] == pytest.approx(1.0)  # shown as it is
+    assert res.within_noise[tiny] and res.difference[tiny] < res.noise
+    assert res.verdict == "ok" and res.verdicts()[tiny] == "ok"
+    assert res.max_error < gradcheck.GOOD and res.worst != tiny
+    assert res.order()[-1] == tiny  # listed last: it does not count
+
+
+def test_noise_floor_and_relative_errors():
+    # Round-off of a cost made of numbers of order 1: about eps, however small the cost.
+    assert gradcheck.noise_floor(0.01, 1e-6) == pytest.approx(10 * 2.22e-16 / 1e-6, rel=1e-2)
+    assert gradcheck.noise_floor(50.0, 1e-6) == pytest.approx(50 * gradcheck.noise_floor(0, 1e-6))
+    rel = gradcheck.relative_errors(np.array([1.0, 0.0, np.nan]), np.array([1.0 + 1e-12, 0.0, 1.0]))
+    assert rel[0] == pytest.approx(5e-13, rel=1e-3) and rel[1] == 0.0 and rel[2] == np.inf

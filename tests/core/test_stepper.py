@@ -11,7 +11,7 @@ import pytest
 from mlpstudio.core import datasets
 from mlpstudio.core.network import Network
 from mlpstudio.core.notation import param_label, plain
-from mlpstudio.core.quiz import bias_exercise, check, parse_answer
+from mlpstudio.core.quiz import bias_exercise, check, parse_answer, revealed_by
 from mlpstudio.core.stepper import BackpropStepper
 from mlpstudio.core.training import Trainer, TrainSettings
 from mlpstudio.core.worked import Formula
@@ -276,3 +276,54 @@ def test_a_large_batch_keeps_some_per_point_gradients_and_averages_all(monkeypat
     mean = st.stage("mean", 2).formula(0, 1)
     assert mean.result == net.backward(net.forward(ds.X), net.encode(ds.y)).grad_W[0][0, 1]
     assert "(5 more)" in mean.numeric and mean.numeric.endswith("/ 10")
+
+
+@pytest.mark.parametrize(
+    ("X", "Y", "words"),
+    [
+        (np.zeros((0, 2)), np.zeros((0, 1)), "no points"),
+        (np.zeros((1, 2)), np.zeros((1, 3)), r"shape \(1, 1\)"),
+        (np.zeros((4, 2)), np.zeros((3, 1)), r"shape \(4, 1\)"),
+        (np.zeros((2, 2)), np.zeros((1, 2)), r"shape \(2, 1\)"),
+    ],
+)
+def test_points_and_targets_that_do_not_fit_are_refused_in_words(net, X, Y, words):
+    with pytest.raises(ValueError, match=words):
+        BackpropStepper(net, X, Y, 0.5)
+
+
+def test_targets_as_a_flat_row_are_accepted(net):
+    st = BackpropStepper(net, XOR.X, XOR.y.astype(float), 0.5)
+    assert st.Y.shape == (4, 1)
+    three = Network([2, 2, 3], "sigmoid", seed=0)
+    assert BackpropStepper(three, XOR.X[:1], np.array([0.0, 1.0, 0.0]), 0.5).Y.shape == (1, 3)
+
+
+def test_the_bias_exercise_keeps_tiny_differences(net):
+    ex = bias_exercise(net, np.array([[1.0, 0.0]]), net.encode(np.array([1])), 0, 0)
+    assert 0 < ex.relative_error < 1e-6 and ex.agrees
+
+
+def test_what_a_diagram_prints_that_gives_an_answer_away():
+    assert revealed_by("z", 0, 1, None, 1) == [("unit", 0, 1, "z")]
+    assert revealed_by("a", 1, 0, None, 1) == [("unit", 1, 0, "a")]
+    assert revealed_by("delta", 0, 1, None, 1) == [
+        ("unit", 0, 1, "delta"),
+        ("bias", 0, 1, "gradient"),
+    ]
+    assert revealed_by("grad", 1, 0, 2, 1) == [("edge", 1, 0, 2, "gradient")]
+    assert revealed_by("grad", 1, 0, None, 1) == [
+        ("bias", 1, 0, "gradient"),
+        ("unit", 1, 0, "delta"),
+    ]
+    # A batch's diagram prints means: one point's values are not in sight, the mean gradient is.
+    assert revealed_by("z", 0, 1, None, 4) == []
+    assert revealed_by("delta", 0, 1, None, 4) == []
+    assert revealed_by("grad", 0, 1, 0, 4) == []
+    assert revealed_by("mean", 0, 1, 0, 4) == [("edge", 0, 1, 0, "gradient")]
+    assert revealed_by("mean", 0, 1, None, 4) == [
+        ("bias", 0, 1, "gradient"),
+        ("unit", 0, 1, "delta"),
+    ]
+    # The diagram shows the weights before the step and no cost after it.
+    assert revealed_by("update", 0, 1, 0, 1) == [] and revealed_by("cost", 1, 0, None, 1) == []

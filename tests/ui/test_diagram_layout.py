@@ -221,3 +221,42 @@ def test_the_layout_loads_no_qt():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == ""
+
+
+SMALL = {
+    "2-2-1": [2, 2, 1],
+    "2-4-1": [2, 4, 1],
+    "2-2-2-1": [2, 2, 2, 1],
+}
+
+
+@pytest.mark.parametrize("size", [(300, 250), (380, 290), (480, 355), (900, 650)])
+@pytest.mark.parametrize("sizes", SMALL.values(), ids=SMALL.keys())
+def test_a_small_network_gets_every_weight_and_bias_written(sizes, size):
+    lay = layout.compute(sizes, ["tanh"] * (len(sizes) - 1), *size, FixedWidth())
+    assert lay.all_numbers
+    assert all(spots is not None and None not in spots for spots in lay.bias_labels)
+    assert all(ts is not None for ts in lay.edge_label_t)
+    rects = _label_rects(lay)
+    units = [lay.unit_footprint(*u) for u in _units(lay)]
+    biases = [lay.bias_footprint(i, j) for i, row in enumerate(lay.biases) for j in range(len(row))]
+    numbers = rects["bias"] + rects["edge"]
+    assert len(numbers) == sum(sizes[1:]) + sum(a * b for a, b in itertools.pairwise(sizes))
+    for r in numbers:
+        assert lay.bounds.contains(r)
+        assert not any(r.intersects(q) for q in units + biases + rects["header"] + rects["unit"])
+    for a, b in itertools.combinations(numbers, 2):
+        assert not a.intersects(b)
+
+
+def test_a_number_sits_clear_of_the_edges_it_does_not_belong_to():
+    """The crossing diagonals of a 2-2-1 do not share a number between them."""
+    from mlpstudio.ui.views.diagram import placement
+    from mlpstudio.ui.views.diagram.rects import as_array
+
+    lay = layout.compute([2, 2, 1], ["step", "step"], 700, 460, FixedWidth())
+    ew, eh = lay.edge_label_size
+    for i, ts in enumerate(lay.edge_label_t):
+        for e, t in enumerate(ts):
+            rect = Rect.around(lay.edge_point(i, e, t), ew, eh)
+            assert not placement._crosses_other_edges(lay, as_array([rect]), [(i, e)])[0], (i, e)

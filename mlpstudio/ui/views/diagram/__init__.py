@@ -1,8 +1,9 @@
 """The network diagram: the :class:`NetworkView` widget, its layout geometry and its items.
 
-``layout`` is pure Python (no Qt) and says where everything goes; ``style``, ``items``, ``edges``
-and ``legend`` draw; ``view`` (with the ``values``, ``maps`` and ``interaction`` mixins) is the
-widget; ``render`` saves it as an image.
+``layout`` (with ``placement`` for the labels and ``rects``) is pure Python (no Qt) and says
+where everything goes; ``style``, ``items``, ``edges`` and ``legend`` draw; ``view`` (with the
+``values``, ``maps``, ``interaction``, ``tooltips`` and ``access`` mixins) is the widget;
+``render`` saves it as an image.
 
 The widget is imported on first use, so ``import mlpstudio.ui.views.diagram.layout`` loads no
 Qt at all (its tests and any headless caller need no Qt).

@@ -38,6 +38,7 @@ class EdgeBundleItem(QGraphicsItem):
         self.frozen = np.zeros(n, dtype=bool)
         self.highlight = np.zeros(n, dtype=bool)
         self.hover: int | None = None
+        self.selected: int | None = None  # the edge whose value is being typed
         self.lock_t: dict[int, float] = {}  # where along a frozen edge its padlock sits
         self.width = np.ones(n)
         self.level = np.zeros(n, dtype=np.int64)
@@ -177,6 +178,11 @@ class EdgeBundleItem(QGraphicsItem):
                 col.setAlpha(170)
             p.setPen(QPen(col, float(self.width[e]) + 2.5))
             p.drawLine(self._lines[e])
+        if self.selected is not None and self.selected < len(self._lines):
+            pen = QPen(c["accent"], float(self.width[self.selected]) + 3.0)
+            pen.setStyle(Qt.PenStyle.DashLine)  # as a selected unit's ring: being edited
+            p.setPen(pen)
+            p.drawLine(self._lines[self.selected])
         if self.frozen.any():
             size = self.lock_size
             for e in np.flatnonzero(self.frozen).tolist():

@@ -163,7 +163,7 @@ class BiasItem(QGraphicsItem):
         self.size = 8.0
         self.value = 0.0
         self.fraction: float | None = None  # |value| / scale, None when there is no value
-        self.frozen = self.highlighted = self.hovered = False
+        self.frozen = self.highlighted = self.hovered = self.selected = False
         self.setZValue(12)
 
     def set_geometry(self, pos: QPointF, size: float) -> None:
@@ -206,11 +206,14 @@ class BiasItem(QGraphicsItem):
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawRect(QRectF(-full / 2 - 1, -full / 2 - 1, full + 2, full + 2))
             draw_lock(p, QPointF(-full, 0), full * 0.8, c["foreground"])
-        if self.highlighted or self.hovered:
+        if self.highlighted or self.hovered or self.selected:
             col = QColor(c["accent"])
-            if not self.highlighted:
+            if not (self.highlighted or self.selected):
                 col.setAlpha(160)
-            p.setPen(QPen(col, 2.0))
+            pen = QPen(col, 2.0)
+            if self.selected and not self.highlighted:
+                pen.setStyle(Qt.PenStyle.DashLine)  # as a selected unit: being edited
+            p.setPen(pen)
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawRect(QRectF(-full / 2 - 2, -full / 2 - 2, full + 4, full + 4))
 

@@ -6,32 +6,31 @@ and its edge ``e = j * n_in + k`` runs from unit k of column ``i`` to unit j of 
 (the order of ``W.ravel()``). Text sizes come from a :class:`Metrics` object: the Qt style
 measures its fonts, tests pass a fixed-width stand-in.
 
-Labels are placed greedily in a fixed order (headers, unit numbers, padlocks, bias numbers, edge
-numbers), each kind only where it fits without touching what was placed before; a layer's
-numbers are written for all of its units (or edges, or biases) or for none.
+Labels are placed in a fixed order (headers, unit numbers, padlocks, bias and weight numbers;
+see :mod:`.placement`), each only where it touches nothing placed before; a layer's numbers are
+written for all of its units (or edges, or biases) or for none. A small network (at most
+:data:`MAX_EDGE_LABELS` weights) must show every weight and bias: when they do not all fit, the
+units' values give up room (compact, then only on hover) until they do.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
 
-MIN_WIDTH, MIN_HEIGHT = 120, 100  # the canvas never lays out smaller than this
-MAX_EDGE_LABELS = 24  # a layer pair with more edges never gets numbers on its edges
-# The widest numbers each label must hold (the diagram writes a true minus sign).
-UNIT_LABEL = "δ −0.000123"
-COMPACT_LABEL = "a −0.123 δ −0.000123"
-INPUT_LABEL = "x −0.0123"
-EDGE_LABEL = "−0.0012"
-BAR_LABEL = "−0.00012"
-# Where along an edge its number, or a frozen weight's padlock, may go (first free spot wins).
-EDGE_LABEL_T = (0.5, 0.35, 0.65, 0.25, 0.75, 0.42, 0.58, 0.18, 0.82)
-LOCK_T = (0.5, 0.6, 0.4, 0.7, 0.3, 0.8, 0.2)
+from . import placement
+from .placement import EDGE_LABEL, UNIT_LABEL
+from .rects import Point, Rect, free
 
-Point = tuple[float, float]
+__all__ = ["MAX_EDGE_LABELS", "Layout", "Metrics", "Point", "Rect", "compute", "free"]
+
+MIN_WIDTH, MIN_HEIGHT = 120, 100  # the canvas never lays out smaller than this
+MAX_EDGE_LABELS = 32  # a network with more weights writes their numbers on hover only
+BAR_LABEL = "−0.00012"
 
 
 class Metrics(Protocol):
@@ -49,81 +48,6 @@ class Metrics(Protocol):
     def text_width(self, text: str, small: bool = False) -> float: ...
 
     def elide(self, text: str, width: float, small: bool = False) -> str: ...
-
-
-@dataclass(frozen=True)
-class Rect:
-    """An axis-aligned rectangle in scene pixels (y grows downwards)."""
-
-    left: float
-    top: float
-    right: float
-    bottom: float
-
-    @classmethod
-    def xywh(cls, x: float, y: float, w: float, h: float) -> Rect:
-        return cls(x, y, x + w, y + h)
-
-    @classmethod
-    def around(cls, p: Point, w: float, h: float) -> Rect:
-        """The ``w × h`` rectangle centred on ``p``."""
-        return cls.xywh(p[0] - w / 2, p[1] - h / 2, w, h)
-
-    @property
-    def width(self) -> float:
-        return self.right - self.left
-
-    @property
-    def height(self) -> float:
-        return self.bottom - self.top
-
-    @property
-    def center(self) -> Point:
-        return ((self.left + self.right) / 2, (self.top + self.bottom) / 2)
-
-    def intersects(self, o: Rect) -> bool:
-        """Whether the two share some area (touching edges do not count)."""
-        return (
-            self.left < o.right
-            and o.left < self.right
-            and self.top < o.bottom
-            and (o.top < self.bottom)
-        )
-
-    def contains(self, o: Rect) -> bool:
-        return (
-            self.left <= o.left
-            and o.right <= self.right
-            and self.top <= o.top
-            and o.bottom <= self.bottom
-        )
-
-    def contains_point(self, p: Point) -> bool:
-        return self.left <= p[0] <= self.right and self.top <= p[1] <= self.bottom
-
-
-def free(rects: list[Rect], obstacles: list[Rect]) -> bool:
-    """No two of ``rects`` overlap and none touches an obstacle (vectorised: used on resize)."""
-    if not rects:
-        return True
-    r = np.array([[q.left, q.top, q.right, q.bottom] for q in rects])
-    if len(r) > 1:
-        order = np.lexsort((r[:, 0], r[:, 1]))
-        a, b = r[order[:-1]], r[order[1:]]
-        if np.any(
-            (a[:, 0] < b[:, 2]) & (b[:, 0] < a[:, 2]) & (a[:, 1] < b[:, 3]) & (b[:, 1] < a[:, 3])
-        ):
-            return False
-    if not obstacles:
-        return True
-    o = np.array([[q.left, q.top, q.right, q.bottom] for q in obstacles])
-    hit = (
-        (r[:, None, 0] < o[None, :, 2])
-        & (o[None, :, 0] < r[:, None, 2])
-        & (r[:, None, 1] < o[None, :, 3])
-        & (o[None, :, 1] < r[:, None, 3])
-    )
-    return not hit.any()
 
 
 @dataclass
@@ -186,6 +110,7 @@ class Layout:
     bars: list[Bar] = field(default_factory=list)
     edge_label_size: tuple[float, float] = (0.0, 0.0)
     lock_size: float = 0.0
+    all_numbers: bool = False  # every weight and bias has its number written
 
     @property
     def bounds(self) -> Rect:
@@ -253,35 +178,83 @@ def compute(
     padlocks take room).
     """
     sizes = [int(n) for n in sizes]
-    lay = _geometry(sizes, width, height, metrics, numbers)
     n_layers = len(sizes) - 1
     if frozen_W is None:
         frozen_W = [np.zeros((sizes[i + 1], sizes[i]), bool) for i in range(n_layers)]
     if frozen_b is None:
         frozen_b = [np.zeros(n, bool) for n in sizes[1:]]
+    small = numbers and n_weights(sizes) <= MAX_EDGE_LABELS
+    args = (sizes, activations, width, height, metrics, numbers, frozen_W, frozen_b)
+    first = None
+    for plan in PLANS if small else PLANS[:1]:
+        lay = _place(*args, small, *plan)
+        if lay.all_numbers or not small:
+            return lay
+        first = first or lay
+    return first
+
+
+def n_weights(sizes: Sequence[int]) -> int:
+    """How many weights (edges) a network of ``sizes`` has."""
+    return sum(a * b for a, b in itertools.pairwise(sizes))
+
+
+# How a small network's layout makes room for every weight and bias, tried in turn: the units'
+# values first and the numbers around them; the numbers first and the units' values where room
+# is left (compact, or on hover); then smaller units. (numbers_first, unit radius scale)
+PLANS = ((False, 1.0), (True, 1.0), (True, 0.75), (True, 0.55), (True, 0.4), (True, 0.28))
+
+
+def _place(
+    sizes: list[int],
+    activations: Sequence[str],
+    width: float,
+    height: float,
+    metrics: Metrics,
+    numbers: bool,
+    frozen_W: Sequence[np.ndarray],
+    frozen_b: Sequence[np.ndarray],
+    small: bool,
+    numbers_first: bool,
+    shrink: float,
+) -> Layout:
+    """One layout: units as :func:`_geometry` places them (radius × ``shrink``), then the labels,
+    the weights' and biases' numbers before or after the units' values."""
+    # Numbers first: the output's values get no room kept at the right (the weights need it).
+    lay = _geometry(sizes, width, height, metrics, numbers and not numbers_first, shrink)
     obstacles = [lay.unit_footprint(c, j) for c in range(len(sizes)) for j in range(sizes[c])]
-    for i in range(n_layers):
+    for i in range(len(sizes) - 1):
         c = i + 1
         d = lay.r[c] + lay.ring[c] + lay.bias_size[c] / 2 + 1
         lay.biases.append([(lay.xs[c] - 0.87 * d, y - 0.5 * d) for y in lay.ys[c].tolist()])
         lay.bias_frozen.append([bool(f) for f in np.asarray(frozen_b[i]).ravel()])
         obstacles += [lay.bias_footprint(i, j) for j in range(sizes[c])]
-    _headers(lay, activations, metrics, obstacles)
-    label_rects = _unit_labels(lay, metrics, numbers, obstacles)
-    obstacles += label_rects
-    slh = metrics.small_line_height
-    lay.edge_label_size = (metrics.text_width(EDGE_LABEL, True) + 6, slh + 4)
+    placement.headers(lay, activations, metrics, obstacles)
+    lay.edge_label_size = (metrics.text_width(EDGE_LABEL, True) + 6, metrics.small_line_height + 4)
     lay.lock_size = max(6.0, min(11.0, 4 + lay.wmax)) * metrics.factor + 2
-    _locks(lay, frozen_W, label_rects)
-    obstacles += lay.lock_rects
-    _bias_labels(lay, numbers, obstacles)
-    _edge_labels(lay, numbers, obstacles)
+    if numbers_first:
+        placement.locks(lay, frozen_W, [])
+        obstacles += lay.lock_rects
+        lay.all_numbers = placement.numbers(lay, obstacles)
+        placement.unit_labels(lay, metrics, numbers, obstacles)
+    else:
+        label_rects = placement.unit_labels(lay, metrics, numbers, obstacles)
+        obstacles += label_rects
+        placement.locks(lay, frozen_W, label_rects)
+        obstacles += lay.lock_rects
+        lay.all_numbers = small and placement.numbers(lay, obstacles)
+    if not lay.all_numbers:
+        placement.bias_labels(lay, numbers, obstacles)
+        placement.edge_labels(lay, numbers, obstacles, MAX_EDGE_LABELS if small else 0)
     _bars(lay, metrics)
     return lay
 
 
-def _geometry(sizes: list[int], width: float, height: float, m: Metrics, numbers: bool) -> Layout:
-    """Columns, unit centres and sizes: units as big as the room allows, up to a cap."""
+def _geometry(
+    sizes: list[int], width: float, height: float, m: Metrics, numbers: bool, shrink: float = 1.0
+) -> Layout:
+    """Columns, unit centres and sizes: units as big as the room allows, up to a cap (all
+    radii × ``shrink``: smaller units leave their edges longer stretches for numbers)."""
     f = m.factor
     W, H = max(width, MIN_WIDTH), max(height, MIN_HEIGHT)
     L = len(sizes)
@@ -295,7 +268,7 @@ def _geometry(sizes: list[int], width: float, height: float, m: Metrics, numbers
     spacing = [min(band / n, 150 * f) for n in sizes]
 
     def radii(gap: float) -> list[float]:
-        return [max(2.0, min(0.36 * s, 0.16 * gap, r_cap)) for s in spacing]
+        return [max(2.0, shrink * min(0.36 * s, 0.16 * gap, r_cap)) for s in spacing]
 
     def gauge(r: float) -> float:
         return max(2.0, min(r * 0.22, 5 * f))
@@ -332,130 +305,6 @@ def _geometry(sizes: list[int], width: float, height: float, m: Metrics, numbers
         wmin=0.5 * f,
         wmax=wmax,
     )
-
-
-def _headers(lay: Layout, activations: Sequence[str], m: Metrics, obstacles: list[Rect]) -> None:
-    L = len(lay.sizes)
-    slh = m.small_line_height
-    for c in range(L):
-        width = lay.gap - 8
-        if c == 0:
-            # Centred over the inputs, or nudged right to stay inside the canvas (then the
-            # width cap keeps it clear of the next header).
-            width = min(width, lay.xs[0] + lay.gap / 2 + 2)
-        title = f"layer {c + 1}" + (" (L)" if c == L - 1 and c > 0 else "")
-        kind = "input" if c == 0 else activations[c - 1]
-        lines = [m.elide(title, width, True), m.elide(kind, width, True)]
-        w = max(m.text_width(s, True) for s in lines)
-        x = float(lay.xs[c]) if c else max(float(lay.xs[0]), w / 2 + 2)
-        pos = (x, lay.header_h / 2 + 2)
-        rect = Rect.around(pos, w, slh * len(lines))
-        lay.headers.append(Header(pos, lines, rect))
-        obstacles.append(rect)
-
-
-def _unit_labels(lay: Layout, m: Metrics, numbers: bool, obstacles: list[Rect]) -> list[Rect]:
-    """z, a, δ on lines ("full") or a and δ on one line ("compact"), right of the units or below
-    them, whichever fits first without touching anything; else none. Returns the rects used."""
-    lh = m.line_height
-    L = len(lay.sizes)
-    band = lay.band
-    label_w = m.text_width(UNIT_LABEL) + 6
-    compact_w = m.text_width(COMPACT_LABEL) + 6
-    input_w = m.text_width(INPUT_LABEL) + 6
-    label_rects: list[Rect] = []
-    candidates = [("right", "full"), ("below", "full"), ("right", "compact"), ("below", "compact")]
-    for c in range(L):
-        s = lay.spacing[c]
-        n_full = 1 if c == 0 else (4 if c == L - 1 and s >= 4 * lh + 4 else 3)
-        o = lay.r[c] + lay.ring[c] + 1
-        chosen = UnitLabels("none", n_full)
-        for side, mode in candidates if numbers and s >= lh + 3 else []:
-            n_lines = n_full if mode == "full" else 1
-            width = input_w if c == 0 else (compact_w if mode == "compact" else label_w)
-            h = n_lines * lh + 4
-            spots: list[Point] = []
-            rects: list[Rect] = []
-            for y in lay.ys[c].tolist():
-                if side == "right":
-                    x0 = lay.xs[c] + o + 1 + lay.gauge[c] + 6
-                    spots.append((x0, y))
-                    rects.append(Rect.xywh(x0 - 2, y - h / 2, width, h))
-                else:
-                    x0 = max(band.left + 2, lay.xs[c] - width / 2)
-                    spots.append((x0 + width / 2, y + o + 2 + h / 2))
-                    rects.append(Rect.xywh(x0, y + o + 2, width, h))
-            if all(band.contains(q) for q in rects) and free(rects, obstacles + label_rects):
-                align = "left" if side == "right" else "center"
-                chosen = UnitLabels(mode, n_full, align, width, spots, rects)
-                label_rects += rects
-                break
-        lay.unit_labels.append(chosen)
-    return label_rects
-
-
-def _locks(lay: Layout, frozen_W: Sequence[np.ndarray], label_rects: list[Rect]) -> None:
-    """The padlocks of frozen weights sit on their edges, off the unit numbers if they can."""
-    lock = lay.lock_size
-    for i, fW in enumerate(frozen_W):
-        where: dict[int, float] = {}
-        for e in np.flatnonzero(np.asarray(fW).ravel()).tolist():
-            for t in LOCK_T:
-                rect = Rect.around(lay.edge_point(i, e, t), lock, lock)
-                if not any(rect.intersects(o) for o in label_rects):
-                    break
-            where[e] = t
-            lay.lock_rects.append(rect)
-        lay.lock_t.append(where)
-
-
-def _bias_labels(lay: Layout, numbers: bool, obstacles: list[Rect]) -> None:
-    """Left of (or above) each bias square, for a whole layer or none of it."""
-    ew, eh = lay.edge_label_size
-    for i, row in enumerate(lay.biases):
-        spots: list[Point] | None = [] if numbers else None
-        rects: list[Rect] = []
-        for j, (x, y) in enumerate(row if spots is not None else []):
-            hr = lay.bias_footprint(i, j)
-            left = (hr.left - 2 - ew / 2, y)
-            above = (x, hr.top - 1 - eh / 2)
-            for pt in (left, above):
-                rect = Rect.around(pt, ew, eh)
-                if not any(rect.intersects(o) for o in obstacles + rects if o != hr):
-                    spots.append(pt)
-                    rects.append(rect)
-                    break
-            else:
-                spots = None
-                break
-        if spots is not None:
-            obstacles += rects
-        lay.bias_labels.append(spots)
-
-
-def _edge_labels(lay: Layout, numbers: bool, obstacles: list[Rect]) -> None:
-    """Only where every edge of a layer pair gets a free spot."""
-    ew, eh = lay.edge_label_size
-    for i in range(len(lay.sizes) - 1):
-        n_edges = lay.sizes[i] * lay.sizes[i + 1]
-        placed: list[float] | None = None
-        if numbers and n_edges <= MAX_EDGE_LABELS:
-            placed, rects = [], []
-            for e in range(n_edges):
-                for t in EDGE_LABEL_T:
-                    rect = Rect.around(lay.edge_point(i, e, t), ew, eh)
-                    if not any(rect.intersects(o) for o in obstacles) and not any(
-                        rect.intersects(o) for o in rects
-                    ):
-                        placed.append(t)
-                        rects.append(rect)
-                        break
-                else:
-                    placed = None
-                    break
-            if placed is not None:
-                obstacles += rects
-        lay.edge_label_t.append(placed)
 
 
 def _bars(lay: Layout, m: Metrics) -> None:

@@ -139,22 +139,25 @@ class LegendWidgetPainter:
         chips.append((22 + tw(norm) + 4, norm_chip))
         return chips
 
-    def rows(self, width: float, *args) -> list[list[tuple[float, object]]]:
+    def rows(self, width: float, *args, max_rows: int | None = None) -> list[list]:
+        """The chips flowed into rows of ``width``; at most ``max_rows`` (the rest left out)."""
         rows: list[list[tuple[float, object]]] = [[]]
         used = 8.0
         for chip in self._chips(*args):
             if rows[-1] and used + chip[0] > width - 6:
+                if max_rows is not None and len(rows) >= max_rows:
+                    break
                 rows.append([])
                 used = 8.0
             rows[-1].append(chip)
             used += chip[0] + 10
         return rows
 
-    def paint(self, p: QPainter, rect: QRectF, *args) -> None:
+    def paint(self, p: QPainter, rect: QRectF, *args, max_rows: int | None = None) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setFont(self.style.small_font)
         rh = self.row_height()
-        for i, row in enumerate(self.rows(rect.width(), *args)):
+        for i, row in enumerate(self.rows(rect.width(), *args, max_rows=max_rows)):
             y = rect.top() + 3 + rh * (i + 0.5)
             x = rect.left() + 8
             for w, draw in row:
@@ -169,13 +172,34 @@ def _fmt_scale(v: float) -> str:
 
 
 class Legend(QWidget):
-    """The legend under the diagram; it takes as many rows as its chips need at its width."""
+    """The legend under the diagram; it takes as many rows as its chips need at its width, or
+    at most :meth:`set_max_rows` on a short diagram (the network needs the room more)."""
 
     def __init__(self, style: Style):
         super().__init__()
         self.style = style
         self.painter = LegendWidgetPainter(style)
         self._args: tuple = ("w", None, 0.5, 5.0, None, False)
+        self._max_rows: int | None = None
+        # All of it in words, for when a short diagram shows only the first row of chips.
+        g, dEdW = nt.plain(nt.g_prime_of("z")), nt.plain(nt.dE("W", None))
+        self.setToolTip(
+            "Edges: colour = sign (blue +, red −), thickness = size on the scale shown; "
+            "dashed with a padlock = frozen.\n"
+            f"Units: ring = δ, bar at the right = a, small square = the bias; ⚠ = {g} ≈ 0.\n"
+            f"Under the edges: ‖{dEdW}‖ per layer, on a log scale."
+        )
+
+    def set_max_rows(self, rows: int | None) -> None:
+        """Show at most ``rows`` rows of chips (``None``: all of them)."""
+        if rows != self._max_rows:
+            self._max_rows = rows
+            self.refresh()
+
+    def shown_chips(self) -> int:
+        """How many chips are drawn at the current width and row limit."""
+        rows = self.painter.rows(max(self.width(), 50), *self._args, max_rows=self._max_rows)
+        return sum(len(r) for r in rows)
 
     def set_scales(
         self,
@@ -192,8 +216,8 @@ class Legend(QWidget):
 
     def refresh(self) -> None:
         """Repaint, and take as many rows as the chips need at this width."""
-        rows = len(self.painter.rows(max(self.width(), 50), *self._args))
-        height = int(rows * self.painter.row_height() + 6)
+        rows = self.painter.rows(max(self.width(), 50), *self._args, max_rows=self._max_rows)
+        height = int(len(rows) * self.painter.row_height() + 6)
         if height != self.height():
             self.setFixedHeight(height)
         self.update()
@@ -208,5 +232,5 @@ class Legend(QWidget):
         p.fillRect(self.rect(), self.style.colors["panel"])
         p.setPen(self.style.colors["grid"])
         p.drawLine(0, 0, self.width(), 0)
-        self.painter.paint(p, QRectF(self.rect()), *self._args)
+        self.painter.paint(p, QRectF(self.rect()), *self._args, max_rows=self._max_rows)
         p.end()

@@ -102,14 +102,8 @@ class MapsMixin:
             return
         if net.n_inputs == 2:
             self._plane = dg.plane(net, self._xlim, self._ylim, MAP_GRID)
-            with np.errstate(invalid="ignore"):
-                self._map_range = [
-                    (
-                        np.nanmin(m.reshape(len(m), -1), axis=1),
-                        np.nanmax(m.reshape(len(m), -1), axis=1),
-                    )
-                    for m in self._plane.maps
-                ]
+            # Finite values only: a diverged unit's map is all NaN (numpy's nanmin would warn).
+            self._map_range = dg.map_ranges(self._plane.maps)
             self._saturation = self._plane.saturation
             self._saturation_over = "the plane"
         else:

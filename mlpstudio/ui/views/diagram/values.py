@@ -42,15 +42,30 @@ class ValuesMixin:
         self._schedule_maps()
 
     def _inspect(self) -> None:
-        """The engine's forward/backward pass on the selection (nothing recomputed here)."""
+        """The engine's forward/backward pass on the selection (nothing recomputed here).
+
+        What cannot be shown is said in :attr:`_selection_note` instead: no points, points of
+        another width, targets that do not fit the outputs (then a and z, but no δ).
+        """
         net, X, Y = self._net, self._X, self._Y
         self._insp = None
+        self._selection_note = ""
         if net is None or X is None:
             return
-        if X.shape[1] != net.n_inputs:
+        if X.ndim != 2 or len(X) == 0:
+            self._selection_note = "the selection has no points"
             return
-        if Y is not None and Y.shape[1] != net.n_outputs:
-            Y = None
+        if X.shape[1] != net.n_inputs:
+            self._selection_note = (
+                f"the selected points have {X.shape[1]} features; this network takes {net.n_inputs}"
+            )
+            return
+        if Y is not None:
+            try:
+                Y = dg.targets(Y, len(X), net.n_outputs)
+            except ValueError:
+                Y = None
+                self._selection_note = "the targets do not fit the outputs: no δ"
         with np.errstate(all="ignore"):
             self._insp = dg.inspect(net, X, Y)
 
@@ -103,6 +118,7 @@ class ValuesMixin:
         )
         self._update_status()
         self._refresh_tooltip()
+        self._show_hover_label()
 
     def _unit_range(self, c: int, j: int) -> tuple[float, float]:
         """The range of unit j of column c that its a-bar (and an output's map) spans."""
@@ -152,7 +168,9 @@ class ValuesMixin:
                 else:
                     u.a = float(insp.a[c][j])
                     lo, hi = self._unit_range(c, j)
-                    u.gauge = (u.a - lo) / (hi - lo) if math.isfinite(u.a) else None
+                    # A plane of no width (or a constant unit) has no range to span.
+                    ok = math.isfinite(u.a) and hi > lo
+                    u.gauge = (u.a - lo) / (hi - lo) if ok else None
                     if c == 0:
                         u.z = u.delta = math.nan
                         u.ring = None
@@ -173,16 +191,27 @@ class ValuesMixin:
     def _unit_text(self, c: int, j: int, u: UnitItem, mode: str) -> list[str]:
         if mode == "none" or self._insp is None:
             return []
-        n = num
+        hidden = self._hidden
+
+        def n(what: str, v: float) -> str:
+            # "?" where the quiz asks for this very value
+            return "?" if ("unit", c - 1, j, what) in hidden else num(v)
+
         if c == 0:
-            return [f"x{j + 1} {n(u.a)}"] if mode == "compact" else [f"x {n(u.a)}"]
-        d = "δ —" if math.isnan(u.delta) else f"δ {n(u.delta)}"
+            return [f"x{j + 1} {n('a', u.a)}"] if mode == "compact" else [f"x {n('a', u.a)}"]
+        d = "δ —" if math.isnan(u.delta) else f"δ {n('delta', u.delta)}"
         if mode == "compact":
-            return [f"a {n(u.a)} {d}"]
-        lines = [f"z {n(u.z)}", f"a {n(u.a)}", d]
+            return [f"a {n('a', u.a)} {d}"]
+        lines = [f"z {n('z', u.z)}", f"a {n('a', u.a)}", d]
         if self._layout.unit_labels[c].n_lines >= 4 and self._insp.y is not None:
-            lines.append(f"y {n(self._insp.y[j])}")
+            lines.append(f"y {num(self._insp.y[j])}")
         return lines
+
+    def _param_text(self, hit: tuple, v: float) -> list[str]:
+        """The number written on an edge or beside a bias: 2 digits, or ``?`` if the quiz asks."""
+        if (*hit, self._mode) in self._hidden:
+            return ["?"]
+        return [num(v, 2)]
 
     def _update_bias_labels(self, bs: list[np.ndarray] | None) -> None:
         for i, labels in enumerate(self._bias_labels):
@@ -192,17 +221,39 @@ class ValuesMixin:
                     t.set_text([])
                     continue
                 v = float(bs[i][j])
-                t.set_text([num(v, 2)], self._style.sign(v))
+                t.set_text(self._param_text(("bias", i, j), v), self._style.sign(v))
 
     def _update_edge_labels(self, Ws: list[np.ndarray] | None) -> None:
         for i, labels in enumerate(self._edge_labels):
             show = Ws is not None and self._layout.edge_label_t[i] is not None
+            n_in = self._net.sizes[i]
             for e, t in enumerate(labels):
                 if not show:
                     t.set_text([])
                     continue
                 v = float(Ws[i].ravel()[e])
-                t.set_text([num(v, 2)], self._style.sign(v))
+                t.set_text(
+                    self._param_text(("edge", i, e // n_in, e % n_in), v), self._style.sign(v)
+                )
+
+    def hover_lines(self, hit: tuple | None) -> list[str]:
+        """What the hover label writes for ``hit``: its number when none is written for it."""
+        if hit is None:
+            return []
+        if hit[0] == "unit":
+            i, j = hit[1], hit[2]
+            if self._insp is None or self._value_labels[i + 1][j].lines:
+                return []
+            u = self._units[i + 1][j]
+            return self._unit_text(i + 1, j, u, "compact")
+        written = self.edge_label(*hit[1:]) if hit[0] == "edge" else self.bias_label(*hit[1:])
+        if written is not None:
+            return []
+        Ws, bs = self._mode_values()
+        if Ws is None:
+            return []
+        v = float(bs[hit[1]][hit[2]] if hit[0] == "bias" else Ws[hit[1]][hit[2], hit[3]])
+        return self._param_text(hit, v) if math.isfinite(v) else [num(v)]
 
     def _update_bars(self) -> None:
         norms = dg.layer_gradient_norms(self._insp) if self._insp is not None else np.zeros(0)
@@ -226,16 +277,22 @@ class ValuesMixin:
         insp, net = self._insp, self._net
         if net is None:
             text = "no network"
+        elif insp is None and self._selection_note:
+            text = f"{self._selection_note}: nothing to show"
         elif insp is None:
             text = "click a point in the data plot (or choose the whole batch) to see z, a and δ"
         elif insp.is_batch:
             text = f"whole batch ({insp.n_points} points): means of z, a, δ"
-            if insp.cost is not None:
+            if self._selection_note:
+                text += f";  {self._selection_note}"
+            elif insp.cost is not None:
                 text += f";  {_E} = {num(insp.cost, 3)}"
         else:
             x = ", ".join(num(v) for v in insp.a[0])
             text = f"point ({x})"
-            if insp.y is not None:
+            if self._selection_note:
+                text += f";  {self._selection_note}"
+            elif insp.y is not None:
                 text += f" → y ({', '.join(num(v) for v in insp.y)})"
                 text += f";  {_E_X} = {num(insp.cost, 3)}"
         warn = net.warnings() if net is not None else []

@@ -22,15 +22,8 @@ import numpy as np
 from PySide6.QtCore import QPoint, QPointF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QGraphicsScene,
-    QGraphicsView,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
     QMenu,
-    QSizePolicy,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -40,14 +33,15 @@ from ....core import notation as nt
 from ....core.network import Network
 from ... import palette
 from . import layout
-from .edges import EdgeBundleItem, EdgeRecord
+from .access import ReadMixin
+from .edges import EdgeBundleItem
 from .interaction import InteractionMixin
 from .items import BiasItem, GradientBarItem, TextBoxItem, UnitItem
 from .legend import Legend
 from .maps import MapsMixin
 from .style import Style
 from .values import MODE_SYMBOLS, ValuesMixin
-from .widgets import Canvas, Editor, ElidedLabel
+from .widgets import Canvas, Editor, ToolBar
 
 EDGE_MODES = ("weight", "gradient", "update")
 _W, _W_JK = MODE_SYMBOLS["weight"], nt.plain(nt.w_name(None, "j", "k"))
@@ -58,9 +52,10 @@ MODE_TIPS = {
     "update": f"Edges show the last update Δ{_W_JK} applied by training",
 }
 ALIGN = {"left": Qt.AlignmentFlag.AlignLeft, "center": Qt.AlignmentFlag.AlignHCenter}
+SHORT, MEDIUM = 420, 560  # view heights below which the legend keeps 1 row, then 2
 
 
-class NetworkView(InteractionMixin, ValuesMixin, MapsMixin, QWidget):
+class NetworkView(ReadMixin, InteractionMixin, ValuesMixin, MapsMixin, QWidget):
     """The network diagram (see the module docstring for how layers, units and edges are named)."""
 
     weightEdited = Signal(int, float)  # (index into net.params, new value)
@@ -85,6 +80,10 @@ class NetworkView(InteractionMixin, ValuesMixin, MapsMixin, QWidget):
         self._mode = "weight"
         self._numbers = True
         self._selected_unit: tuple[int, int] | None = None
+        self._selected_param: tuple | None = None  # ("edge", i, j, k) or ("bias", i, j)
+        self._hidden: set[tuple] = set()  # values not to print (what the quiz asks)
+        self._selection_note = ""  # why the selection shows no values, when it does not
+        self._hover_pos: QPointF | None = None
         self._hl_units: set[tuple[int, int]] = set()
         self._hl_edges: set[tuple[int, int, int]] = set()
         self._hovered: tuple | None = None
@@ -98,6 +97,7 @@ class NetworkView(InteractionMixin, ValuesMixin, MapsMixin, QWidget):
         self._saturation_over = "the plane"
         self._maps_dirty = False
         self._layout: layout.Layout | None = None
+        self._layout_key: tuple | None = None
         # items, built per network shape
         self._units: list[list[UnitItem]] = []
         self._biases: list[list[BiasItem]] = []
@@ -107,6 +107,7 @@ class NetworkView(InteractionMixin, ValuesMixin, MapsMixin, QWidget):
         self._bias_labels: list[list[TextBoxItem]] = []
         self._headers: list[TextBoxItem] = []
         self._bars: list[GradientBarItem] = []
+        self._hover_label: TextBoxItem | None = None
 
         self._scene = QGraphicsScene(self)
         self._scene.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
@@ -124,51 +125,23 @@ class NetworkView(InteractionMixin, ValuesMixin, MapsMixin, QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
-        lay.addLayout(self._tool_bar())
+        bar = ToolBar(EDGE_MODES, MODE_SYMBOLS, MODE_TIPS, self._mode)
+        bar.modeClicked.connect(self.set_edge_mode)
+        bar.numbers_button.toggled.connect(self._set_numbers)
+        self._mode_buttons, self._numbers_button = bar.mode_buttons, bar.numbers_button
+        self._status = bar.status
+        lay.addWidget(bar)
         lay.addWidget(self._canvas, 1)
         lay.addWidget(self._legend)
         self.set_theme("light")
         self._update_status()
 
-    def _tool_bar(self) -> QHBoxLayout:
-        """The edge-mode switch, the numbers toggle and the status line above the canvas."""
-        bar = QHBoxLayout()
-        bar.setContentsMargins(6, 3, 6, 3)
-        bar.setSpacing(2)
-        bar.addWidget(QLabel("edges"))
-        self._mode_group = QButtonGroup(self)
-        self._mode_group.setExclusive(True)
-        self._mode_buttons: dict[str, QToolButton] = {}
-        for mode in EDGE_MODES:
-            b = QToolButton()
-            b.setObjectName(f"edge_mode_{mode}")
-            b.setText(MODE_SYMBOLS[mode])
-            b.setCheckable(True)
-            b.setAutoRaise(False)
-            b.setToolTip(MODE_TIPS[mode])
-            b.setChecked(mode == self._mode)
-            b.clicked.connect(lambda _=False, m=mode: self.set_edge_mode(m))
-            self._mode_group.addButton(b)
-            self._mode_buttons[mode] = b
-            bar.addWidget(b)
-        bar.addSpacing(8)
-        self._numbers_button = QToolButton()
-        self._numbers_button.setObjectName("numbers")
-        self._numbers_button.setText("numbers")
-        self._numbers_button.setCheckable(True)
-        self._numbers_button.setChecked(True)
-        self._numbers_button.setToolTip(
-            "Write the values beside units and edges when there is room"
-        )
-        self._numbers_button.toggled.connect(self._set_numbers)
-        bar.addWidget(self._numbers_button)
-        bar.addSpacing(10)
-        self._status = ElidedLabel()
-        self._status.setObjectName("status")
-        self._status.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self._status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        bar.addWidget(self._status, 1)
-        return bar
+    def resizeEvent(self, event) -> None:
+        # A short diagram keeps one row of the legend (its tooltip has all of it): the network
+        # and its numbers need the height more.
+        h = event.size().height()
+        self._legend.set_max_rows(1 if h < SHORT else (2 if h < MEDIUM else None))
+        super().resizeEvent(event)
 
     def sizeHint(self) -> QSize:
         return QSize(480, 460)
@@ -181,7 +154,8 @@ class NetworkView(InteractionMixin, ValuesMixin, MapsMixin, QWidget):
     def set_network(
         self, net: Network, update: np.ndarray | None = None, frozen: np.ndarray | None = None
     ) -> None:
-        """New weights (copied). Items are rebuilt only when sizes or activations change."""
+        """New weights (copied). Items are rebuilt only when sizes or activations change; then
+        every mark of the old network goes (highlights, selections, the field, the hover)."""
         key = (tuple(net.sizes), tuple(net.activations))
         rebuild = self._net is None or key != self._key
         if rebuild or net.loss != self._net.loss or net.dtype != self._net.dtype:
@@ -190,17 +164,29 @@ class NetworkView(InteractionMixin, ValuesMixin, MapsMixin, QWidget):
         else:
             np.copyto(self._net.params, net.params)
         n = self._net.n_params
-        self._update = None if update is None else np.array(update, dtype=np.float64).reshape(n)
+        # A snapshot of the network before New may still arrive: arrays of another length are
+        # not this network's, so they are left out rather than reshaped into nonsense.
+        self._update = None
+        if update is not None and np.size(update) == n:
+            self._update = np.array(update, dtype=np.float64).reshape(n)
         relayout = False
-        if frozen is not None:
+        if frozen is not None and np.size(frozen) == n:
             frozen = np.array(frozen, dtype=bool).reshape(n)
             relayout = self._frozen is None or not np.array_equal(frozen, self._frozen)
             self._frozen = frozen
         elif self._frozen is None or len(self._frozen) != n:
             self._frozen = np.zeros(n, dtype=bool)
         if rebuild:
+            unit, hovered = self._selected_unit, self._hovered
             self._rebuild()
-        elif relayout:
+            self._weights_changed()
+            # Told last: a listener may call back into the view, which is whole again by now.
+            if unit is not None:
+                self.unitClicked.emit(-1, -1)
+            if hovered is not None:
+                self.hovered.emit(None)
+            return
+        if relayout:
             self._relayout()  # padlocks moved: labels must make room for them
         self._weights_changed()
 
@@ -214,14 +200,16 @@ class NetworkView(InteractionMixin, ValuesMixin, MapsMixin, QWidget):
         self._schedule_maps()
 
     def set_selection(self, X: np.ndarray | None, Y: np.ndarray | None) -> None:
-        """One point ``X (1, n_1)`` with its target row, or the whole batch; ``None`` clears."""
+        """One point ``X (1, n_1)`` with its target row, or the whole batch; ``None`` clears.
+
+        No points, points of another width or targets that do not fit the outputs show a plain
+        message (and no δ without fitting targets), never an error.
+        """
         if X is None:
             self._X = self._Y = None
         else:
             self._X = np.array(X, dtype=np.float64, ndmin=2)
-            self._Y = None if Y is None else np.array(Y, dtype=np.float64, ndmin=2)
-            if self._Y is not None and self._Y.shape[0] != self._X.shape[0]:
-                self._Y = self._Y.reshape(self._X.shape[0], -1)
+            self._Y = None if Y is None else np.array(Y, dtype=np.float64)
         self._inspect()
         self._update_values()
 
@@ -249,13 +237,21 @@ class NetworkView(InteractionMixin, ValuesMixin, MapsMixin, QWidget):
         self._restyle()
 
     def highlight(self, units: list[tuple[int, int]], edges: list[tuple[int, int, int]]) -> None:
-        """Mark units ``(i, j)`` (``i = -1``: inputs) and edges ``(i, j, k)``; empty lists clear."""
+        """Mark units ``(i, j)`` (``i = -1``: inputs) and edges ``(i, j, k)``; empty lists clear
+        every mark. Units and edges this network does not have are left out."""
         self._hl_units = {(int(i), int(j)) for i, j in units}
         self._hl_edges = {(int(i), int(j), int(k)) for i, j, k in edges}
+        self._show_highlights()
+
+    def _show_highlights(self) -> None:
         for c, col in enumerate(self._units):
             for u in col:
                 u.highlighted = (c - 1, u.j) in self._hl_units
                 u.update()
+        for row in self._biases:
+            for b in row:
+                b.highlighted = False
+                b.update()
         for b in self._bundles:
             b.highlight[:] = False
             for i, j, k in self._hl_edges:
@@ -263,9 +259,24 @@ class NetworkView(InteractionMixin, ValuesMixin, MapsMixin, QWidget):
                     b.highlight[j * b.n_in + k] = True
             b.update()
 
+    def set_hidden_values(self, targets: list[tuple]) -> None:
+        """Print ``?`` instead of these values (what the quiz is asking; see
+        :func:`mlpstudio.core.quiz.revealed_by` for the form); ``[]`` shows them all again."""
+        hidden = {tuple(t) for t in targets or []}
+        if hidden != self._hidden:
+            self._hidden = hidden
+            self._update_values()
+
+    def hidden_values(self) -> set[tuple]:
+        return set(self._hidden)
+
     def selected_unit(self) -> tuple[int, int] | None:
         """The unit whose map the data plot shows, or ``None`` (the network output)."""
         return self._selected_unit
+
+    def selected_param(self) -> tuple | None:
+        """The edge ``("edge", i, j, k)`` or bias ``("bias", i, j)`` clicked for editing."""
+        return self._selected_param
 
     def flush(self) -> None:
         """Draw the pending unit maps now (normally done once per event-loop turn)."""
@@ -273,80 +284,25 @@ class NetworkView(InteractionMixin, ValuesMixin, MapsMixin, QWidget):
             self._maps_timer.stop()
             self._refresh_maps()
 
-    # ---- for tests ---------------------------------------------------------------------------
-
-    def unit_items(self) -> list[UnitItem]:
-        """One item per unit, inputs first, layer by layer."""
-        return [u for col in self._units for u in col]
-
-    def edge_items(self) -> list[EdgeRecord]:
-        """One record per weight, in the order of ``net.params``."""
-        return [EdgeRecord(b, e) for b in self._bundles for e in range(b.n_edges)]
-
-    def bias_items(self) -> list[BiasItem]:
-        """One item per bias, in the order of ``net.params``."""
-        return [b for row in self._biases for b in row]
-
-    def gradient_bars(self) -> list[GradientBarItem]:
-        """One ‖∂E/∂W‖ bar per weight layer."""
-        return list(self._bars)
-
-    def shown_values(self, layer: int, j: int) -> dict:
-        """``{'z', 'a', 'delta'}`` displayed at unit ``(layer, j)``; NaN where nothing is shown."""
-        u = self._units[layer + 1][j]
-        return {"z": float(u.z), "a": float(u.a), "delta": float(u.delta)}
-
-    def value_label(self, layer: int, j: int) -> str:
-        """The text written beside unit ``(layer, j)`` (empty when the layer is too crowded)."""
-        return self._value_labels[layer + 1][j].text()
-
-    def edge_label(self, i: int, j: int, k: int) -> TextBoxItem | None:
-        """The number written on edge ``(i, j, k)``, or ``None`` when none is drawn there."""
-        labels = self._edge_labels[i] if 0 <= i < len(self._edge_labels) else []
-        e = j * self._net.sizes[i] + k if labels else -1
-        if not (0 <= e < len(labels)) or not (labels[e].isVisible() and labels[e].lines):
-            return None
-        return labels[e]
-
-    def visible_labels(self) -> list[TextBoxItem]:
-        """Every text item currently drawn (headers, unit and edge numbers)."""
-        return [t for t in self._all_text() if t.isVisible() and t.lines]
-
-    def status_text(self) -> str:
-        """The line above the diagram: what is selected, or what to do."""
-        return self._status.text()
-
-    def scene_to_viewport(self, p: QPointF) -> QPoint:
-        return self._canvas.mapFromScene(p)
-
-    @property
-    def canvas(self) -> QGraphicsView:
-        return self._canvas
-
-    @property
-    def editor(self) -> QLineEdit:
-        return self._editor
-
     # ---- building and layout ---------------------------------------------------------------
 
     def _rebuild(self) -> None:
         """New items for a new network shape."""
+        # Nothing of the old network stays marked: its indices mean other units now.
         self._editor.cancel()
-        self._scene.clear()
-        self._hovered = self._tip = None
+        self._scene.clear()  # deletes every item, the hover label too
+        self._hover_label = None
+        self._hovered = self._tip = self._hover_pos = None
+        self._selected_unit = self._selected_param = None
+        self._hl_units, self._hl_edges = set(), set()
+        # The quiz's hidden values stay: it asks again about the new network, and it only says
+        # so when its question changes.
+        self._canvas.viewport().unsetCursor()
         net = self._net
         st = self._style
         sizes = net.sizes
-        last = len(sizes) - 2
         if self._X is not None and self._X.shape[1] != net.n_inputs:
             self._X = self._Y = None
-        if self._Y is not None and self._Y.shape[1] != net.n_outputs:
-            self._Y = None
-        if self._selected_unit is not None:
-            i, j = self._selected_unit
-            if i > last or j >= sizes[i + 1]:
-                self._selected_unit = None
-                self.unitClicked.emit(-1, -1)
         self._insp = None  # recomputed for the new network once the items exist
         self._plane = None
         self._map_range = None
@@ -359,9 +315,7 @@ class NetworkView(InteractionMixin, ValuesMixin, MapsMixin, QWidget):
                 color = None
                 if kind == "output":
                     color = palette.class_color(1 if n == 1 else j)
-                u = UnitItem(st, c - 1, j, kind, color)
-                u.selected = self._selected_unit == (c - 1, j)
-                col.append(u)
+                col.append(UnitItem(st, c - 1, j, kind, color))
                 labels.append(TextBoxItem(st))
             self._units.append(col)
             self._value_labels.append(labels)
@@ -373,7 +327,7 @@ class NetworkView(InteractionMixin, ValuesMixin, MapsMixin, QWidget):
         for i in range(len(sizes) - 1):
             b = EdgeBundleItem(st, i, sizes[i + 1], sizes[i], net.param_index("w", i, 0, 0))
             self._bundles.append(b)
-            n_labels = b.n_edges if b.n_edges <= layout.MAX_EDGE_LABELS else 0
+            n_labels = b.n_edges if net.n_weights <= layout.MAX_EDGE_LABELS else 0
             self._edge_labels.append([self._centred_label() for _ in range(n_labels)])
             self._bars.append(GradientBarItem(st, i))
         self._headers = []
@@ -389,7 +343,10 @@ class NetworkView(InteractionMixin, ValuesMixin, MapsMixin, QWidget):
             *self._all_text(),
         ):
             self._scene.addItem(item)
-        self.highlight(list(self._hl_units), list(self._hl_edges))
+        self._hover_label = TextBoxItem(st, small=True, z=40)
+        self._hover_label.align = Qt.AlignmentFlag.AlignHCenter
+        self._hover_label.hide()
+        self._scene.addItem(self._hover_label)
         self._relayout()
 
     def _centred_label(self) -> TextBoxItem:
@@ -403,17 +360,25 @@ class NetworkView(InteractionMixin, ValuesMixin, MapsMixin, QWidget):
         if self._net is None:
             return
         vp = self._canvas.viewport()
-        frozen_W, frozen_b = dg.split_params(self._net, self._frozen)
-        g = self._layout = layout.compute(
-            self._net.sizes,
-            self._net.activations,
-            vp.width(),
-            vp.height(),
-            self._style,
-            numbers=self._numbers,
-            frozen_W=frozen_W,
-            frozen_b=frozen_b,
-        )
+        net = self._net
+        # A small network's layout searches for room for every number (a few ms): the same
+        # shape on the same canvas (a new theme, a legend that kept its size) reuses it.
+        key = (self._key, vp.width(), vp.height(), self._style.presenter, self._numbers)
+        key += (self._frozen.tobytes(),)
+        if key != self._layout_key or self._layout is None:
+            frozen_W, frozen_b = dg.split_params(net, self._frozen)
+            self._layout = layout.compute(
+                net.sizes,
+                net.activations,
+                vp.width(),
+                vp.height(),
+                self._style,
+                numbers=self._numbers,
+                frozen_W=frozen_W,
+                frozen_b=frozen_b,
+            )
+            self._layout_key = key
+        g = self._layout
         self._scene.setSceneRect(0, 0, g.width, g.height)
         self._wmin, self._wmax = g.wmin, g.wmax
         for c, col in enumerate(self._units):
@@ -441,7 +406,7 @@ class NetworkView(InteractionMixin, ValuesMixin, MapsMixin, QWidget):
             self._place(labels, g.edge_label_spots(i) if labels else None)
         for bar, place in zip(self._bars, g.bars, strict=True):
             bar.set_geometry(QPointF(*place.pos), place.width, place.show_text)
-        self._editor.cancel()
+        self._place_editor()  # an open field follows its weight (the legend may have grown)
         self._update_values()
         if self._plane is not None:
             self._render_maps()  # the discs are drawn at the units' new size
@@ -460,7 +425,7 @@ class NetworkView(InteractionMixin, ValuesMixin, MapsMixin, QWidget):
         c = self._style.colors
         self._canvas.setBackgroundBrush(QBrush(c["background"]))
         self._legend.setStyleSheet("")
-        for t in self._all_text():
+        for t in [*self._all_text(), *([self._hover_label] if self._hover_label else [])]:
             lines, color = t.lines, t.color
             t.lines = []
             t.set_text(lines, color)

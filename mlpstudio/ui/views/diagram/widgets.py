@@ -1,4 +1,4 @@
-"""The plain widgets inside the network view: the canvas, the inline editor, the status line.
+"""The plain widgets inside the network view: the canvas, the inline editor, the tool bar.
 
 They hold no state of the diagram: the canvas and the editor hand every event to their owner,
 the :class:`~.view.NetworkView`.
@@ -9,9 +9,18 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import QGraphicsView, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGraphicsView,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
 
 if TYPE_CHECKING:
     from .view import NetworkView
@@ -72,7 +81,8 @@ class Canvas(QGraphicsView):
 
 
 class Editor(QLineEdit):
-    """The inline editor of one parameter: Enter applies, Escape or leaving cancels."""
+    """The inline field of one parameter: Enter applies, Escape or clicking elsewhere cancels,
+    the wheel over it nudges the value (as over the edge or bias itself)."""
 
     def __init__(self, parent: QWidget, owner: NetworkView):
         super().__init__(parent)
@@ -82,20 +92,33 @@ class Editor(QLineEdit):
         self.hide()
 
     def open(self, index: int, value: float, pos: QPoint, title: str) -> None:
+        """Show the field for parameter ``index`` above viewport point ``pos``, its value
+        selected so that typing replaces it."""
         self.index = index
-        self.setText(repr(round(float(value), 6)))
-        self.setToolTip(f"{title}: type a value, Enter to apply, Esc to cancel")
+        self.setToolTip(f"{title}: type a value, Enter to apply, Esc to cancel; wheel: nudge")
         self.setStyleSheet("")
         w = max(96, self.fontMetrics().horizontalAdvance("−0.0000000") + 16)
         self.resize(w, self.sizeHint().height())
-        parent = self.parentWidget()
-        x = min(max(0, pos.x() - w // 2), max(0, parent.width() - w))
-        y = min(max(0, pos.y() - self.height() - 6), max(0, parent.height() - self.height()))
-        self.move(x, y)
+        self.move_near(pos)
         self.show()
         self.raise_()
         self.setFocus()
+        self.show_value(value)
+
+    def show_value(self, value: float) -> None:
+        """Write ``value`` in the field, selected (after a nudge, Enter applies what it shows)."""
+        self.setText(repr(round(float(value), 6)))
         self.selectAll()
+
+    def move_near(self, pos: QPoint) -> None:
+        """Just above viewport point ``pos`` (below it at the top), inside the viewport."""
+        parent = self.parentWidget()
+        w, h = self.width(), self.height()
+        x = min(max(0, pos.x() - w // 2), max(0, parent.width() - w))
+        y = pos.y() - h - 8
+        if y < 0:
+            y = pos.y() + 10
+        self.move(x, min(max(0, y), max(0, parent.height() - h)))
 
     def _commit(self) -> None:
         text = self.text().strip().replace("−", "-").replace(",", ".")
@@ -106,24 +129,34 @@ class Editor(QLineEdit):
         if not math.isfinite(value) or self.index is None:
             self.setStyleSheet("border: 2px solid #B2182B;")
             return
-        index, self.index = self.index, None
-        self.hide()
+        index = self.index
+        self.owner._escape()  # closed before the edit is told, so Enter applies exactly once
         self.owner._edit(index, value)
 
     def cancel(self) -> None:
+        """Close without applying (the owner's Escape also unselects the edge or bias)."""
         self.index = None
-        self.hide()
+        if self.isVisible():
+            had_focus = self.hasFocus()
+            self.hide()
+            if had_focus:
+                self.owner.canvas.setFocus()  # keys go back to the diagram, not elsewhere
 
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key.Key_Escape:
-            self.cancel()
+            self.owner._escape()
             return
         super().keyPressEvent(event)
+
+    def wheelEvent(self, event) -> None:
+        steps = (event.angleDelta().y() or event.angleDelta().x()) / 120
+        if not self.owner._nudge(self.index, steps, event.modifiers()):
+            event.ignore()
 
     def focusOutEvent(self, event) -> None:
         super().focusOutEvent(event)
         if event.reason() in (Qt.FocusReason.MouseFocusReason, Qt.FocusReason.TabFocusReason):
-            self.cancel()
+            self.owner._escape()
 
 
 class ElidedLabel(QLabel):
@@ -136,3 +169,47 @@ class ElidedLabel(QLabel):
         )
         p.drawText(self.contentsRect(), int(self.alignment()), text)
         p.end()
+
+
+class ToolBar(QWidget):
+    """Above the canvas: the edge-mode switch, the numbers toggle and the status line."""
+
+    modeClicked = Signal(str)
+
+    def __init__(self, modes, symbols: dict[str, str], tips: dict[str, str], current: str):
+        super().__init__()
+        bar = QHBoxLayout(self)
+        bar.setContentsMargins(6, 3, 6, 3)
+        bar.setSpacing(2)
+        bar.addWidget(QLabel("edges"))
+        self.mode_group = QButtonGroup(self)
+        self.mode_group.setExclusive(True)
+        self.mode_buttons: dict[str, QToolButton] = {}
+        for mode in modes:
+            b = QToolButton()
+            b.setObjectName(f"edge_mode_{mode}")
+            b.setText(symbols[mode])
+            b.setCheckable(True)
+            b.setAutoRaise(False)
+            b.setToolTip(tips[mode])
+            b.setChecked(mode == current)
+            b.clicked.connect(lambda _=False, m=mode: self.modeClicked.emit(m))
+            self.mode_group.addButton(b)
+            self.mode_buttons[mode] = b
+            bar.addWidget(b)
+        bar.addSpacing(8)
+        self.numbers_button = QToolButton()
+        self.numbers_button.setObjectName("numbers")
+        self.numbers_button.setText("numbers")
+        self.numbers_button.setCheckable(True)
+        self.numbers_button.setChecked(True)
+        self.numbers_button.setToolTip(
+            "Write the values beside units and edges when there is room (else on hover)"
+        )
+        bar.addWidget(self.numbers_button)
+        bar.addSpacing(10)
+        self.status = ElidedLabel()
+        self.status.setObjectName("status")
+        self.status.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        bar.addWidget(self.status, 1)

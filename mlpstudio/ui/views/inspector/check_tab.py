@@ -37,10 +37,13 @@ VERDICT_TEXT = {
 }
 
 
-def _verdict(relative_error: float) -> str:
-    if relative_error < gradcheck.GOOD:
-        return "ok"
-    return "suspect" if relative_error < gradcheck.SUSPECT else "wrong"
+COLUMNS = ["Parameter", "Back-propagation", "Numerical", "Difference", "Relative error"]
+
+
+def exponent(v: float) -> str:
+    """A small positive number as the table shows it, e.g. ``3.2e−11`` (never rounded to 0;
+    only an exact 0 is written ``0``)."""
+    return "0" if v == 0 else f"{v:.1e}".replace("e-", "e−")
 
 
 class CheckTab(QWidget):
@@ -63,12 +66,11 @@ class CheckTab(QWidget):
             "For every weight and bias: the gradient from back-propagation, the numerical one "
             f"{math_html(nt.central_difference(), 14)} with <i>h</i> = 10<sup>−6</sup>, and "
             f"their relative error {math_html(nt.relative_error(), 14)}, "
-            "worst first. Below 10<sup>−6</sup> they agree."
+            "worst first. Below 10<sup>−6</sup> they agree; so do two slopes closer than the "
+            "round-off of the cost divided by <i>h</i> lets central differences tell apart."
         )
-        self.check_table = QTableWidget(0, 4)
-        self.check_table.setHorizontalHeaderLabels(
-            ["Parameter", "Back-propagation", "Numerical", "Relative error"]
-        )
+        self.check_table = QTableWidget(0, len(COLUMNS))
+        self.check_table.setHorizontalHeaderLabels(COLUMNS)
         self.check_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.check_table.verticalHeader().setVisible(False)
         self.check_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -107,7 +109,9 @@ class CheckTab(QWidget):
         with np.errstate(all="ignore"):
             gc = st.gradient_check()
         palette = colours(self._theme)
-        columns = (gc.analytic, gc.numeric, gc.relative_error)
+        difference = gc.difference
+        verdicts = gc.verdicts()
+        columns = (gc.analytic, gc.numeric, difference, gc.relative_error)
         t = self.check_table
         t.setRowCount(len(gc.names))
         for r, idx in enumerate(int(i) for i in gc.order()):
@@ -115,7 +119,8 @@ class CheckTab(QWidget):
                 to_unicode(nt.param_label(st.net, idx)),
                 num(gc.analytic[idx]),
                 num(gc.numeric[idx]),
-                f"{gc.relative_error[idx]:.1e}",
+                exponent(difference[idx]),
+                exponent(gc.relative_error[idx]),
             ]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -124,17 +129,30 @@ class CheckTab(QWidget):
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                     item.setToolTip(repr(float(columns[c - 1][idx])))
-                if c == 3:
-                    item.setForeground(QColor(palette[_verdict(gc.relative_error[idx])]))
+                if c == len(cells) - 1:
+                    item.setForeground(QColor(palette[verdicts[idx]]))
+                    if gc.within_noise[idx] and gc.relative_error[idx] >= gradcheck.GOOD:
+                        item.setToolTip(
+                            f"{item.toolTip()}: the difference is below the round-off of "
+                            f"central differences ({exponent(gc.noise)}), so it counts as agreeing"
+                        )
                 t.setItem(r, c, item)
         self.verdict_label.setText(
             f"<span style='color: {palette[gc.verdict]}; font-size: {self._font_px - 4}px'><b>"
             f"{VERDICT_TEXT[gc.verdict]}</b></span><br>worst relative error "
-            f"{gc.max_error:.1e} ({to_html(nt.param_label(st.net, gc.worst))}), "
+            f"{exponent(gc.relative_error[gc.worst])} "
+            f"({to_html(nt.param_label(st.net, gc.worst))}{_noise_note(gc, gc.worst)}), "
             f"{st.net.n_params} parameters{_verdict_hint(st.net, gc)}"
         )
         self._stale = False
         return gc
+
+
+def _noise_note(gc: gradcheck.GradCheck, idx: int) -> str:
+    """``, within round-off`` when parameter ``idx``'s error is only the central difference's."""
+    if gc.within_noise[idx] and gc.relative_error[idx] >= gradcheck.GOOD:
+        return ", within round-off"
+    return ""
 
 
 def _verdict_hint(net: Network, gc: gradcheck.GradCheck) -> str:

@@ -4,10 +4,17 @@ A question asks for one value of the stepper's stages (a ``z``, an ``a``, a ``δ
 an update) with the numbers it needs; a typed answer is checked within 1 % and, once right or
 revealed, the worked formula is shown. Below it, the lecture's exercise ``∂E_x/∂b_j^(l) =
 δ_j^(l)``: proven by the chain rule and confirmed numerically on any bias.
+
+While a question is open, :attr:`QuizTab.askedChanged` lists the numbers a diagram would print
+that give its answer away (:func:`~mlpstudio.core.quiz.revealed_by`), so the diagram can hide
+them: a quiz never asks for what is in plain sight.
 """
 
 from __future__ import annotations
 
+import html
+
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -20,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from mlpstudio.core import notation as nt
-from mlpstudio.core.quiz import BiasCheck, QuizItem, check
+from mlpstudio.core.quiz import BiasCheck, QuizItem, check, parse_answer, revealed_by
 from mlpstudio.core.stepper import BackpropStepper
 from mlpstudio.core.worked import Formula, num
 
@@ -31,11 +38,15 @@ from .formula import to_unicode
 class QuizTab(QWidget):
     """Questions on the current step, and the bias exercise."""
 
+    askedChanged = Signal(list)  # what a diagram must not print now (see revealed_by)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._stepper: BackpropStepper | None = None
         self._items: list[QuizItem] = []
         self._pos = 0
+        self._open = False  # the current question is asked, not yet answered or revealed
+        self._asked: list = []
         self._font_px = FONT_PX
         self._theme = "light"
         inner = QWidget()
@@ -123,15 +134,14 @@ class QuizTab(QWidget):
         for i, b in enumerate(st.net.biases):
             for j in range(len(b)):
                 self.bias_combo.addItem(to_unicode(nt.b_name(i + 2, j)), (i, j))
-        self._items = st.quiz_items(point)
+        self._items = st.quiz_items(min(max(point, 0), st.n_points - 1))
         first = min(after + 1, len(st.stages) - 1)
         self._pos = next((n for n, q in enumerate(self._items) if q.stage >= first), 0)
         self._show_question()
 
     def set_font_px(self, px: int) -> None:
         self._font_px = px
-        if self._stepper is not None:
-            self._show_question()
+        self._render_question()
 
     def set_theme(self, name: str) -> None:
         self._theme = name
@@ -139,7 +149,7 @@ class QuizTab(QWidget):
     # ---- questions -------------------------------------------------------------------------
 
     def quiz_question(self) -> QuizItem | None:
-        return self._items[self._pos] if self._items else None
+        return self._items[self._pos % len(self._items)] if self._items else None
 
     def set_question(self, pos: int) -> None:
         """Ask question ``pos`` of :meth:`BackpropStepper.quiz_items` (tests, a teacher's pick)."""
@@ -150,19 +160,43 @@ class QuizTab(QWidget):
     def next_question(self) -> None:
         self.set_question(self._pos + 1)
 
-    def _question_formula(self) -> Formula:
-        q = self.quiz_question()
-        assert q is not None and self._stepper is not None
-        return self._stepper.stages[q.stage].formula(q.j, q.k, q.point)
+    def asked(self) -> list:
+        """The printed values that would answer the open question (``[]`` when none is open)."""
+        q, st = self.quiz_question(), self._stepper
+        if not self._open or q is None or st is None or not 0 <= q.stage < len(st.stages):
+            return []
+        s = st.stages[q.stage]
+        return revealed_by(s.kind, s.list_index, q.j, q.k, st.n_points)
+
+    def _set_open(self, on: bool) -> None:
+        self._open = on
+        asked = self.asked()
+        if asked != self._asked:
+            self._asked = asked
+            self.askedChanged.emit(list(asked))
+
+    def _question_formula(self) -> Formula | None:
+        """The worked formula of the current question (``None`` when there is none)."""
+        q, st = self.quiz_question(), self._stepper
+        if q is None or st is None or not 0 <= q.stage < len(st.stages):
+            return None
+        return st.stages[q.stage].formula(q.j, q.k, q.point)
 
     def _show_question(self) -> None:
-        q = self.quiz_question()
+        """Ask the current question afresh: an empty answer, no feedback, the value hidden."""
         self.answer_edit.clear()
         self.feedback_label.setText("")
         self.worked_label.setText("")
-        if q is None or self._stepper is None:
-            return
-        f = self._question_formula()
+        self._set_open(self._render_question())
+
+    def _render_question(self) -> bool:
+        """Write the question and what is given (at the current font size); False if none."""
+        q, f = self.quiz_question(), self._question_formula()
+        for w in (self.answer_edit, self.answer_button, self.reveal_button):
+            w.setEnabled(f is not None)
+        self.next_question_button.setEnabled(len(self._items) > 1)
+        if q is None or f is None:
+            return False
         stage = self._stepper.stages[q.stage]
         px = self._font_px
         where = f" ({f.note})" if f.note else ""
@@ -173,16 +207,28 @@ class QuizTab(QWidget):
         )
         given = ", &nbsp;".join(f"{math_html(n, px - 4)} = {num(v)}" for n, v in f.inputs)
         self.given_label.setText(f"Given: {given}" if given else "")
+        return True
 
     def submit_answer(self, text: str) -> bool:
-        """Check a typed answer to the current question; shows feedback and, if right, the work."""
-        q = self.quiz_question()
-        if q is None:
+        """Check a typed answer to the current question; shows feedback and, if right, the work.
+
+        An empty field or something that is not a number is not judged: it asks for a number.
+        """
+        q, f = self.quiz_question(), self._question_formula()
+        if q is None or f is None:
             return False
         self.answer_edit.setText(text)
-        ok = check(text, q.truth)
-        f = self._question_formula()
         px = self._font_px - 2
+        wrong = colours(self._theme)["wrong"]
+        if parse_answer(text) is None:
+            typed = html.escape(text.strip())
+            why = f"“{typed}” is not a number" if typed else "Type a number first"
+            self.feedback_label.setText(
+                f"<span style='color: {wrong}; font-size: {px}px'><b>{why}.</b></span> "
+                "A decimal comma and a true minus sign are fine, e.g. −0,25."
+            )
+            return False
+        ok = check(text, q.truth)
         if ok:
             self.feedback_label.setText(
                 f"<span style='color: {colours(self._theme)['ok']}; font-size: {px}px'>"
@@ -191,19 +237,21 @@ class QuizTab(QWidget):
             self._reveal(f)
         else:
             self.feedback_label.setText(
-                f"<span style='color: {colours(self._theme)['wrong']}; font-size: {px}px'>"
-                f"<b>Not quite.</b></span> {text.strip() or 'nothing'} is not within 1% of the "
+                f"<span style='color: {wrong}; font-size: {px}px'>"
+                f"<b>Not quite.</b></span> {html.escape(text.strip())} is not within 1% of the "
                 "value. Try again, or show the answer."
             )
         return ok
 
     def reveal_answer(self) -> None:
-        if self.quiz_question() is not None:
-            self._reveal(self._question_formula())
+        f = self._question_formula()
+        if f is not None:
+            self._reveal(f)
 
     def _reveal(self, f: Formula) -> None:
         details = "".join(f"<br>{math_html(d, self._font_px - 4)}" for d in f.details)
         self.worked_label.setText(formula_html(f, self._font_px) + details)
+        self._set_open(False)  # answered: the diagram may print it again
 
     def _on_check_answer(self) -> None:
         self.submit_answer(self.answer_edit.text())

@@ -176,12 +176,13 @@ class StepTab(QWidget):
         self._unit_focus.clear()
         self._edge_focus.clear()
 
-    def show_empty(self) -> None:
-        """No problem: say how to get one."""
+    def show_empty(self, message: str = "") -> None:
+        """No problem: say how to get one (or ``message``, why there is none)."""
         self._stepper = None
         self.problem_label.setText(
-            "Select a point in the data plot (or the whole batch) to step through one training "
-            "step of back-propagation."
+            html.escape(message)
+            or "Select a point in the data plot (or the whole batch) to step through one "
+            "training step of back-propagation."
         )
         for w in (self.prev_button, self.next_button, self.apply_button):
             w.setEnabled(False)

@@ -66,6 +66,9 @@ class Inspector(QWidget):
     highlightRequested = Signal(list, list)  # (units, edges) of the current stage, as in Stage
     focusHighlightRequested = Signal(list, list)  # (units, edges) the shown formula reads
     appliedUpdate = Signal(object)  # np.ndarray: the new flat params after "Apply step"
+    # What the diagram must not print while the quiz asks for it (see core.quiz.revealed_by):
+    # ("unit", i, j, "z"|"a"|"delta"), ("edge", i, j, k, mode), ("bias", i, j, mode); [] = all.
+    quizAsked = Signal(list)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +78,7 @@ class Inspector(QWidget):
         self._X = self._Y = None
         self._lr = 0.0
         self._problem_label = ""
+        self._asked: list = []
 
         self.step = StepTab()
         self.check = CheckTab()
@@ -89,6 +93,7 @@ class Inspector(QWidget):
         self.step.highlightRequested.connect(self.highlightRequested)
         self.step.focusHighlightRequested.connect(self.focusHighlightRequested)
         self.step.apply_button.clicked.connect(self.apply_step)
+        self.quiz.askedChanged.connect(self._update_asked)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self.step, "Step through")
@@ -112,12 +117,19 @@ class Inspector(QWidget):
         current stage is kept when the stages are the same kinds as before (another point).
         """
         old = self._stepper
-        self._net = net.copy()
-        self._X = np.array(X, copy=True)
-        self._Y = np.array(Y, copy=True)
-        self._lr = float(learning_rate)
+        net = net.copy()
+        try:
+            stepper = BackpropStepper(net, X, Y, float(learning_rate))
+        except ValueError as e:
+            # No points, targets that do not fit the outputs, points of another width: the
+            # caller should not send them, but a plain message beats a traceback in class.
+            self.clear(f"Nothing to step through: {e}.")
+            return
+        # Only a problem that could be stepped replaces the old one (Apply needs all of them).
+        self._net, self._stepper = net, stepper
+        self._X, self._Y = stepper.X.copy(), stepper.Y.copy()
+        self._lr = stepper.learning_rate
         self._problem_label = label
-        self._stepper = BackpropStepper(self._net, self._X, self._Y, self._lr)
         same = old is not None and [(s.kind, s.layer) for s in old.stages] == [
             (s.kind, s.layer) for s in self._stepper.stages
         ]
@@ -125,10 +137,12 @@ class Inspector(QWidget):
             self.step.forget()
         self._show_problem()
 
-    def clear(self) -> None:
-        """Forget the problem and show what to do to get one."""
+    def clear(self, message: str = "") -> None:
+        """Forget the problem and show what to do to get one (or ``message``: why there is
+        none)."""
         self._stepper = self._net = None
-        self.step.show_empty()
+        self._X = self._Y = None
+        self.step.show_empty(message)
         self.check.set_stepper(None)
         self.quiz.set_stepper(None)
 
@@ -137,10 +151,12 @@ class Inspector(QWidget):
 
     def _show_problem(self, stage: int | None = None) -> None:
         st = self._stepper
-        assert st is not None
+        if st is None:
+            return
         self.step.show_problem(st, self._problem_label, stage)
         self.check.set_stepper(st)
         self.quiz.set_stepper(st, self.step.point(), self.step.stage_index())
+        self._update_asked(force=True)
         if self.tabs.currentWidget() is self.check:
             self.check.run()
 
@@ -154,7 +170,30 @@ class Inspector(QWidget):
         self._stepper = BackpropStepper(self._net, self._X, self._Y, self._lr)
         self._show_problem(stage=0)
 
+    def quiz_asked(self) -> list:
+        """What the diagram must not print now: the open question's answer while the quiz is
+        on screen, else nothing (as last emitted by :attr:`quizAsked`)."""
+        return list(self._asked)
+
+    def _update_asked(self, force: bool = False) -> None:
+        """Emit :attr:`quizAsked` when it changed (``force``: with every new problem too, so a
+        listener that forgot it, e.g. after a new network, hears it again)."""
+        on_screen = self.isVisible() and self.tabs.currentWidget() is self.quiz
+        asked = self.quiz.asked() if on_screen else []
+        if asked != self._asked or force:
+            self._asked = asked
+            self.quizAsked.emit(list(asked))
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._update_asked()
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self._update_asked()
+
     def _on_tab(self, index: int) -> None:
+        self._update_asked()
         page = self.tabs.widget(index)
         if page is self.check and self.check.stale and self._stepper is not None:
             self.check.run()
