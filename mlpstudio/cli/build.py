@@ -14,6 +14,8 @@ import argparse
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
+
 from mlpstudio.core import csvio, datasets, project, scaling
 from mlpstudio.core.training import History, TrainingError, TrainSettings
 
@@ -46,7 +48,12 @@ def new_project(args: argparse.Namespace) -> project.Project:
             raise UsageError(f"--test-ratio: {exc}") from None
     net = build_network(args, ds, seed)
     # After the split: the mean and spread are the training points' only.
-    standardisation = scaling.fit_standardisation(ds).to_dict() if args.standardise else None
+    standardisation = None
+    if args.standardise:
+        # Points near ±1e308 overflow the variance; the rule then refuses them by name (its
+        # mean bound), so numpy's own warning would only repeat it less clearly.
+        with np.errstate(over="ignore", invalid="ignore"):
+            standardisation = scaling.fit_standardisation(ds).to_dict()
     return project.Project(
         network=net,
         dataset=ds,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import math
 from collections.abc import Sequence
 
@@ -20,6 +21,16 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 # the file's schema instead: see limits.py.
 MAX_EPOCHS = 10_000_000  # epochs of one run of `train`
 MAX_POINTS = datasets.MAX_POINTS  # points `gradcheck` may use
+
+
+def one_line(text: str) -> str:
+    """``text`` as one printable line: runs of whitespace (line breaks too) become one space,
+    and other unprintable characters escapes (``\\x1b``, ``\\udcff``), so a file name or a
+    value quoted in a message can neither break it nor send the terminal control sequences."""
+    text = " ".join(text.split())
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class UsageError(Exception):
@@ -126,6 +137,22 @@ def pct(x: float) -> str:
 def finite(x: float) -> float | None:
     """``x``, or None where JSON has no number for it (NaN, infinity)."""
     return float(x) if math.isfinite(x) else None
+
+
+def to_json(value: object) -> str:
+    """``value`` as strict JSON on one line: NaN and infinities (a diverged network's values,
+    an overflowing gradient check) become null, as JSON has no number for them."""
+    return json.dumps(_finite_only(value), allow_nan=False)
+
+
+def _finite_only(value: object) -> object:
+    if isinstance(value, float):
+        return finite(value)
+    if isinstance(value, dict):
+        return {k: _finite_only(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite_only(v) for v in value]
+    return value
 
 
 def table(rows: list[list[str]], indent: str = "  ", numbers: bool = True) -> list[str]:

@@ -7,7 +7,6 @@ the numbers themselves come from :mod:`mlpstudio.core.gradcheck`.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import textwrap
 from typing import TextIO
@@ -26,6 +25,7 @@ from .common import (
     count,
     finite,
     table,
+    to_json,
 )
 from .points import add_point_arguments, point_and_target
 
@@ -112,7 +112,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with np.errstate(all="ignore"):
         result = core_gradcheck.check(net, X, Y, h=args.h)
     if args.json:
-        out.write(json.dumps(_report(result, len(y), args.h)) + "\n")
+        out.write(to_json(_report(result, len(y), args.h)) + "\n")
     else:
         out.write(_text(result, args.top, net.n_params, net.describe(), what, args.h) + "\n")
     if result.verdict == "wrong":

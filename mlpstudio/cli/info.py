@@ -7,7 +7,6 @@ thinned or come from another build.
 from __future__ import annotations
 
 import argparse
-import json
 import textwrap
 from typing import Any, TextIO
 
@@ -15,7 +14,7 @@ import numpy as np
 
 from mlpstudio.core import losses, project
 
-from .common import EXIT_OK, finite, fmt, pct
+from .common import EXIT_OK, finite, fmt, pct, to_json
 
 NAME = "info"
 
@@ -39,7 +38,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print the summary of ``args.project`` on ``out``."""
     p = project.load(args.project)
     report = _report(p, args.project)
-    out.write((json.dumps(report) if args.json else _text(p, report, args.project)) + "\n")
+    out.write((to_json(report) if args.json else _text(p, report, args.project)) + "\n")
     return EXIT_OK
 
 

@@ -7,7 +7,6 @@ Per layer it shows ``z``, ``a`` and ``δ``, then the gradients ``δ_j a_k`` of t
 from __future__ import annotations
 
 import argparse
-import json
 import textwrap
 from typing import Any, TextIO
 
@@ -17,7 +16,7 @@ from mlpstudio.core import activations as act_table
 from mlpstudio.core import notation as nt
 from mlpstudio.core import project
 
-from .common import EXIT_OK, fmt, table, vec
+from .common import EXIT_OK, fmt, table, to_json, vec
 from .points import add_point_arguments, point_and_target
 
 NAME = "inspect"
@@ -61,7 +60,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     x, target, source = point_and_target(args, p)
     info = inspection(p, x, target, source)
     if args.json:
-        out.write(json.dumps(info, allow_nan=False) + "\n")
+        out.write(to_json(info) + "\n")
     else:
         out.write(_text(info, source, p))
     return EXIT_OK
@@ -72,12 +71,14 @@ def inspection(
 ) -> dict[str, Any]:
     """Every value of the forward and backward pass of point ``x``, as JSON-ready lists."""
     net = p.network.astype(np.float64)
-    a1 = p.network_input(x)
-    fw = net.forward(a1)
-    predicted = int(net.classify(fw.output)[0])
-    target_class = predicted if target is None else target
-    Y = net.encode(np.array([target_class]), p.n_classes)
+    # Huge weights or points overflow to inf or NaN: shown as such (null in JSON), and numpy's
+    # warnings, which would only repeat it on stderr, are silenced.
     with np.errstate(all="ignore"):
+        a1 = p.network_input(x)
+        fw = net.forward(a1)
+        predicted = int(net.classify(fw.output)[0])
+        target_class = predicted if target is None else target
+        Y = net.encode(np.array([target_class]), p.n_classes)
         bw = net.backward(fw, Y)
     layers: list[dict[str, Any]] = [{"layer": 1, "a": fw.a[0][0].tolist()}]
     for i, name in enumerate(net.activations):

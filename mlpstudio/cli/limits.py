@@ -12,7 +12,9 @@ from __future__ import annotations
 import argparse
 import math
 
-from mlpstudio.core import project
+import numpy as np
+
+from mlpstudio.core import datasets, project
 from mlpstudio.core.network import MAX_LAYERS
 from mlpstudio.core.project import schema
 
@@ -85,6 +87,30 @@ def check_number(value: float, flag: str, low: float, high: float) -> None:
     """Refuse a number outside ``low..high`` (or not finite) with a message naming the flag."""
     if not (math.isfinite(value) and low <= value <= high):
         raise UsageError(f"{flag} must be between {low:g} and {high:g}, got {value:g}")
+
+
+def check_inputs_fit(p: project.Project) -> None:
+    """Refuse points the network's float type cannot hold, naming the first one.
+
+    float32 ends at ±3.4e38: a larger input would be cast to infinity when the trainer takes
+    the points (numpy then warns on stderr before the trainer refuses them), so it is refused
+    here, in the command's own words, before any training.
+    """
+    ds = p.dataset
+    if ds is None or p.dtype == np.float64:
+        return
+    with np.errstate(all="ignore"):  # (x − mean) / std may itself overflow: refused below
+        X = p.network_input(ds.X)
+    limit = float(np.finfo(p.dtype).max)
+    bad = ~(np.abs(X) <= limit)
+    if bad.any():
+        i, k = (int(v) for v in np.argwhere(bad)[0])
+        scaled = "standardised, " if p.standardisation is not None else ""
+        raise datasets.DataError(
+            f"point {i}, feature {ds.feature_names[k]!r} ({scaled}{X[i, k]:g}) is beyond "
+            f"±{limit:.3g}, the range of {p.dtype.name}: train in float64"
+            + ("" if p.standardisation is not None else " or standardise the data")
+        )
 
 
 def check_savable(p: project.Project) -> None:

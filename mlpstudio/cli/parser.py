@@ -13,7 +13,7 @@ from typing import NoReturn
 from mlpstudio import __version__, options
 
 from . import gradcheck, info, inspect_cmd, predict, train
-from .common import EXIT_USAGE
+from .common import EXIT_USAGE, one_line
 
 _COMMAND_MODULES = (train, predict, inspect_cmd, gradcheck, info)
 COMMANDS = tuple(module.NAME for module in _COMMAND_MODULES)
@@ -37,6 +37,8 @@ class CliParser(argparse.ArgumentParser):
     """argparse with one-line errors: ``mlpstudio train: error: ...`` and exit status 2."""
 
     def error(self, message: str) -> NoReturn:
+        # argparse quotes stray arguments as they are ("unrecognized arguments: a<newline>b").
+        message = one_line(message)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 

@@ -25,6 +25,7 @@ from .common import (
     CheckFailedError,
     Discard,
     UsageError,
+    one_line,
 )
 from .parser import build_parser
 from .points import join_negative_values
@@ -32,9 +33,27 @@ from .points import join_negative_values
 Command = Callable[[argparse.Namespace, TextIO, TextIO], int]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run a command with ``argv`` (default: the process arguments); return the exit status."""
+def main(
+    argv: Sequence[str] | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run a command with ``argv`` (default: the process arguments); return the exit status.
+
+    ``stdout`` and ``stderr`` (default: the process's) receive everything the command and
+    argparse print, so a caller (a test, a script) can capture them without touching ``sys``.
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
+    if stdout is None and stderr is None:
+        return _main(argv)
+    with (
+        contextlib.redirect_stdout(stdout or sys.stdout),
+        contextlib.redirect_stderr(stderr or sys.stderr),
+    ):
+        return _main(argv)
+
+
+def _main(argv: list[str]) -> int:
     _tolerant_streams()
     parser = build_parser()
     try:
@@ -77,17 +96,20 @@ def _one_line(exc: BaseException) -> str:
         text = f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
     else:
         text = str(exc) or type(exc).__name__
-    return " ".join(text.split())
+    return one_line(text)
 
 
 def _tolerant_streams() -> None:
     # The notation (δ, Σ, ≤) cannot be encoded on some consoles and pipes (e.g. cp1252): show
     # an escape there rather than fail with UnicodeEncodeError in the middle of a report.
+    # On UTF-8, a file name that was not UTF-8 in the shell (Python keeps its bytes as lone
+    # surrogates, 'caf\udce9.json') is written back as those bytes, as `ls` shows it.
     for stream in (sys.stdout, sys.stderr):
         encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
-        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+        errors = "surrogateescape" if encoding == "utf8" else "backslashreplace"
+        if getattr(stream, "errors", errors) == "strict" or encoding != "utf8":
             with contextlib.suppress(ValueError, OSError, AttributeError):
-                stream.reconfigure(errors="backslashreplace")
+                stream.reconfigure(errors=errors)
 
 
 def _broken_pipe() -> int:

@@ -7,7 +7,6 @@ on a terminal), keeps what was learnt on Ctrl-C, and reports.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import textwrap
 import time
@@ -20,7 +19,17 @@ from mlpstudio.core.network import INITS, MAX_UNITS
 from mlpstudio.core.project import schema
 
 from . import build, limits
-from .common import EXIT_INTERRUPTED, EXIT_OK, MAX_EPOCHS, UsageError, count, finite, fmt, pct
+from .common import (
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    MAX_EPOCHS,
+    UsageError,
+    count,
+    finite,
+    fmt,
+    pct,
+    to_json,
+)
 
 NAME = "train"
 DEFAULT_EPOCHS = 1000
@@ -204,6 +213,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.notes is not None:
         p.notes = args.notes
     limits.check_savable(p)  # what would fail at the save fails now, before any training
+    limits.check_inputs_fit(p)
     if p.settings.optimizer != "perceptron":  # the warnings say what the perceptron rule fixes
         for warning in p.network.warnings():
             print(f"mlpstudio train: warning: {warning}", file=err)
@@ -260,7 +270,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         project.save(p, args.out)
 
     if args.json:
-        out.write(json.dumps(result) + "\n")
+        out.write(to_json(result) + "\n")
     else:
         out.write(_summary(args, p, result, seconds) + "\n")
     return EXIT_INTERRUPTED if interrupted else EXIT_OK

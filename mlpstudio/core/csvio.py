@@ -19,7 +19,7 @@ import math
 import os
 import stat
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -102,43 +102,113 @@ def open_regular(path: str | os.PathLike) -> BinaryIO:
 
 _Row = tuple[int, list[str]]  # (1-based line number where the row ends, stripped cells)
 
+# A progress callback is called with the fraction done (0 to 1) every PROGRESS_ROWS rows, from
+# the thread that reads; it returns False to cancel (anything else carries on). Reading a
+# million rows takes seconds, so an app reads in a worker thread and shows this.
+Progress = Callable[[float], object]
+PROGRESS_ROWS = 10_000
+# The shares of read_csv's time its stages take (measured on a million rows of 2 features):
+# parsing the rows, converting the features; the labels and the rest take the last tenth.
+_ROWS, _FEATURES = (0.0, 0.55), (0.55, 0.9)
 
-def read_rows(path: str | os.PathLike, file: str) -> list[_Row]:
+
+class CancelledError(DataError):
+    """Reading stopped because the progress callback returned False."""
+
+
+def _report(progress: Progress | None, fraction: float, file: str) -> None:
+    if progress is not None and progress(min(max(fraction, 0.0), 1.0)) is False:
+        raise CancelledError(f"{file}: reading cancelled")
+
+
+def _stage(progress: Progress | None, share: tuple[float, float]) -> Progress | None:
+    """``progress`` for one stage of a read, which takes ``share`` (from, to) of the whole."""
+    if progress is None:
+        return None
+    lo, hi = share
+    return lambda done: progress(lo + (hi - lo) * done)
+
+
+def read_rows(
+    path: str | os.PathLike,
+    file: str,
+    progress: Progress | None = None,
+    limit: int | None = None,
+) -> list[_Row]:
     """The file's non-empty rows, cells stripped, each with its line number (see
-    :func:`parse_rows`); ``file`` names the file in messages."""
+    :func:`parse_rows`); ``file`` names the file in messages.
+
+    The bytes are decoded as they are parsed, so memory holds the rows, not also copies of the
+    whole text. ``limit`` stops after that many rows (a preview reads no further); ``progress``
+    is told the share of the file's bytes read (see :data:`Progress`).
+    """
     try:
-        with open_regular(path) as f:
-            raw = f.read()
+        f = open_regular(path)
     except FileNotFoundError:
         raise DataError(f"{file}: file not found ({os.fspath(path)})") from None
     except NotARegularFileError as exc:
         raise DataError(f"{file}: is {exc.kind}, not a regular file ({os.fspath(path)})") from None
     except OSError as exc:
         raise DataError(f"{file}: cannot read the file ({exc.strerror or exc})") from None
+    # -sig: spreadsheet programs often start with a BOM. newline="": the csv module sees the
+    # line endings as they are (a quoted cell may hold one).
+    with f, io.TextIOWrapper(f, encoding="utf-8-sig", newline="") as text:
+        size = max(os.fstat(f.fileno()).st_size, 1)
+        try:
+            return _parse(text, file, progress, lambda: f.tell() / size, limit)
+        except UnicodeDecodeError:
+            f.seek(0)
+            raise _not_utf8(f.read(), file) from None
+        except OSError as exc:
+            raise DataError(f"{file}: cannot read the file ({exc.strerror or exc})") from None
+
+
+def _not_utf8(raw: bytes, file: str) -> DataError:
+    """The error naming the line of the first byte that is not UTF-8."""
     try:
-        text = raw.decode("utf-8-sig")  # -sig: spreadsheet programs often start with a BOM
+        raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise DataError(
+        return DataError(
             f"{_where(file, line)}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
             "save the file as UTF-8"
-        ) from None
-    return parse_rows(text, file)
+        )
+    return DataError(f"{file}: not UTF-8 text; save the file as UTF-8")  # changed while read
 
 
-def parse_rows(text: str, file: str) -> list[_Row]:
+def parse_rows(text: str, file: str, progress: Progress | None = None) -> list[_Row]:
     """The non-empty rows of CSV text (a file's, or standard input's), cells stripped.
 
     Each row comes with the line number where it ends, so a message can point at it even after
     a quoted cell that spans lines. ``file`` names the source in messages.
     """
+    size = max(len(text), 1)
+    lines = io.StringIO(text, newline="")
+    return _parse(lines, file, progress, lambda: lines.tell() / size, None)
+
+
+def _parse(
+    lines: Iterable[str],
+    file: str,
+    progress: Progress | None,
+    done: Callable[[], float],
+    limit: int | None,
+) -> list[_Row]:
+    """Rows of CSV ``lines``; ``done()`` says which share of the input has been taken."""
     rows: list[_Row] = []
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(lines)
+    countdown = PROGRESS_ROWS
     try:
         for row in reader:
             cells = [cell.strip() for cell in row]
             if any(cells):  # a blank line or a row of empty cells carries nothing
                 rows.append((reader.line_num, cells))
+                if limit is not None and len(rows) >= limit:
+                    break
+            countdown -= 1
+            if not countdown:
+                countdown = PROGRESS_ROWS
+                _report(progress, done(), file)
     except csv.Error as exc:
         # line_num counts the lines the reader has taken, the bad one included.
         raise DataError(f"{_where(file, max(reader.line_num, 1))}: {exc}") from None
@@ -168,6 +238,11 @@ def looks_like_header(rows: list[_Row]) -> bool:
     return any(j < len(below) and below[j] and is_number(below[j]) for j in words)
 
 
+def _listed(names: Sequence[str]) -> str:
+    """Names for a message, comma-separated: as they are when printable, else as a repr."""
+    return ", ".join(n if n and n.isprintable() and "," not in n else repr(n) for n in names)
+
+
 def _column_label(names: list[str] | None, j: int) -> str | int:
     """How messages name column j: its header name, else its 1-based number."""
     return names[j] if names and names[j] else j + 1
@@ -186,7 +261,7 @@ def _resolve_column(
         if not matches:
             raise DataError(
                 f"{_where(file, header_line, selector)}: no such column in the header; "
-                f"the columns are: {', '.join(names)}"
+                f"the columns are: {_listed(names)}"
             )
         if len(matches) > 1:
             raise DataError(
@@ -258,38 +333,52 @@ def _numeric_class_name(cell: str) -> str | None:
 
 
 def _labels_to_classes(
-    cells: list[str], lines: list[int], column: str | int, file: str, class_names: list[str] | None
+    cells: list[str],
+    lines: list[int],
+    column: str | int,
+    file: str,
+    class_names: list[str] | None,
 ) -> tuple[Array, list[str]]:
-    """Class indices and names for the label cells (sorted order unless names are given)."""
+    """Class indices and names for the label cells (sorted order unless names are given).
+
+    Each distinct cell is looked at once: a million rows of three species cost three parses,
+    and the rows are then coded by one dictionary lookup each, in C (``map``).
+    """
+    distinct = set(cells)
     if class_names is not None:
         index = {name: k for k, name in enumerate(class_names)}
-        y = np.empty(len(cells), dtype=np.int64)
-        for i, cell in enumerate(cells):
+        code: dict[str, int] = {}
+        for cell in distinct:
             k = index.get(cell)
             if k is None:
                 k = index.get(_numeric_class_name(cell) or cell)
-            if k is None:
-                raise DataError(
-                    f"{_where(file, lines[i], column)}: unknown label {cell!r}; "
-                    f"the classes are: {', '.join(class_names)}"
-                )
-            y[i] = k
-        return y, list(class_names)
-
-    numeric = [_numeric_class_name(cell) for cell in cells]
-    if all(name is not None for name in numeric):
-        # Numbers sort by value, so labels 2, 10 give classes "2", "10" in that order.
-        keys, by_key = numeric, lambda name: float(name)
+            if k is not None:
+                code[cell] = k
+        if len(code) < len(distinct):
+            i = next(i for i, cell in enumerate(cells) if cell not in code)  # the first, in order
+            raise DataError(
+                f"{_where(file, lines[i], column)}: unknown label {cells[i]!r}; "
+                f"the classes are: {_listed(class_names)}"
+            )
+        names = list(class_names)
     else:
-        keys, by_key = cells, None
-    names = sorted(set(keys), key=by_key)
-    if len(names) < 2:
-        raise DataError(
-            f"{file} lines {lines[0]}-{lines[-1]}, {_where(None, None, column)}: every label is "
-            f"{names[0]!r}; a classifier needs at least 2 classes"
-        )
-    index = {name: k for k, name in enumerate(names)}
-    y = np.fromiter((index[key] for key in keys), dtype=np.int64, count=len(keys))
+        numeric = {cell: _numeric_class_name(cell) for cell in distinct}
+        key_of = {cell: name for cell, name in numeric.items() if name is not None}
+        if len(key_of) == len(distinct):
+            # Numbers sort by value, so labels 2, 10 give classes "2", "10" in that order;
+            # "1" and "1.0" are one class.
+            names = sorted(set(key_of.values()), key=float)
+        else:
+            key_of = {cell: cell for cell in distinct}
+            names = sorted(distinct)
+        if len(names) < 2:
+            raise DataError(
+                f"{file} lines {lines[0]}-{lines[-1]}, {_where(None, None, column)}: every label "
+                f"is {names[0]!r}; a classifier needs at least 2 classes"
+            )
+        index = {name: k for k, name in enumerate(names)}
+        code = {cell: index[key] for cell, key in key_of.items()}
+    y = np.fromiter(map(code.__getitem__, cells), dtype=np.int64, count=len(cells))
     return y, names
 
 
@@ -299,6 +388,7 @@ def read_csv(
     label: str | int | None = None,
     header: bool | None = None,
     class_names: Sequence[str] | None = None,
+    progress: Progress | None = None,
 ) -> Dataset:
     """Read a comma-separated file of points into a :class:`Dataset`.
 
@@ -309,10 +399,13 @@ def read_csv(
     train/test values that is not chosen as data sets ``train_mask``, as ``write_csv`` writes it.
     Blank rows are skipped. Only a regular file is read (a pipe or a device is refused before it
     is opened). Any problem raises :class:`DataError` naming file, line and column.
+
+    ``progress`` (see :data:`Progress`) is called every :data:`PROGRESS_ROWS` rows with the
+    fraction done; if it returns False, reading stops with :class:`CancelledError`.
     """
     file = Path(path).name or os.fspath(path)
     wanted_classes = _class_names_argument(class_names)
-    rows = read_rows(path, file)
+    rows = read_rows(path, file, _stage(progress, _ROWS))
     if not rows:
         raise DataError(f"{file}: the file is empty; there are no data rows")
     if all(len(cells) == 1 for _, cells in rows):
@@ -362,12 +455,8 @@ def read_csv(
             "is also chosen as a feature; choose another label or leave it out of the features"
         )
 
-    try:  # the fast path; on any failure, look again cell by cell for a precise message
-        X = np.array([[float(cells[j]) for j in feature_idx] for _, cells in data])
-        ok = bool(np.isfinite(X).all()) and all(cells[label_idx] for _, cells in data)
-    except ValueError:
-        ok = False
-    if not ok:
+    X = _features(data, feature_idx, file, _stage(progress, _FEATURES))
+    if X is None or not all(cells[label_idx] for _, cells in data):
         raise _first_bad_cell(file, data, feature_idx, label_idx, names)
 
     y, classes = _labels_to_classes(
@@ -377,6 +466,7 @@ def read_csv(
         file,
         wanted_classes,
     )
+    _report(progress, 0.95, file)  # the last chance to stop: only the dataset is left to build
     if mask is not None and not mask.any():
         raise DataError(
             f"{_where(file, header_line, SPLIT_COLUMN)}: every row is 'test'; "
@@ -386,6 +476,25 @@ def read_csv(
         names[j] if names and names[j] else f"x{k + 1}" for k, j in enumerate(feature_idx)
     ]
     return Dataset(X=X, y=y, class_names=classes, feature_names=feature_names, train_mask=mask)
+
+
+def _features(
+    data: list[_Row], columns: list[int], file: str, progress: Progress | None
+) -> Array | None:
+    """The feature cells as numbers, block by block with progress; None if one is bad (the
+    caller then looks again cell by cell for a precise message)."""
+    n = len(data)
+    X = np.empty((n, len(columns)))
+    for start in range(0, n, PROGRESS_ROWS):
+        block = data[start : start + PROGRESS_ROWS]
+        try:
+            X[start : start + len(block)] = [
+                [float(cells[j]) for j in columns] for _, cells in block
+            ]
+        except ValueError:
+            return None
+        _report(progress, (start + len(block)) / n, file)
+    return X if bool(np.isfinite(X).all()) else None
 
 
 def _class_names_argument(class_names: Sequence[str] | None) -> list[str] | None:

@@ -333,3 +333,62 @@ def test_an_unknown_label_among_given_class_names(tmp_path: Path) -> None:
 def test_a_split_column_of_only_test_rows(tmp_path: Path) -> None:
     message = read_error(write(tmp_path, "x,label,split\n1,a,test\n2,b,test\n"))
     assert message.startswith("points.csv line 1, column 'split':") and "train" in message
+
+
+# ----------------------------------------------------------------- progress, cancel, preview
+
+
+def many_rows(tmp_path: Path, n: int) -> Path:
+    text = "x1,x2,label\n" + "".join(f"{i * 0.5},{-i},{i % 3}\n" for i in range(n))
+    return write(tmp_path, text, "many.csv")
+
+
+def test_progress_is_reported_in_order_while_reading(tmp_path: Path) -> None:
+    n = 5 * csvio.PROGRESS_ROWS
+    seen: list[float] = []
+    ds = csvio.read_csv(many_rows(tmp_path, n), progress=seen.append)  # None: carry on
+    assert ds.n_points == n and ds.class_names == ["0", "1", "2"]
+    # The rows and the features each report once per PROGRESS_ROWS rows, then the end.
+    assert len(seen) == 2 * (n // csvio.PROGRESS_ROWS) + 1
+    assert seen == sorted(seen) and seen[0] >= 0.0 and seen[-1] <= 1.0
+    assert seen[-1] > 0.9
+
+
+@pytest.mark.parametrize("stop_at", [1, 6, 11])  # in the rows, the features, at the end
+def test_progress_returning_false_cancels_in_any_stage(tmp_path: Path, stop_at: int) -> None:
+    path = many_rows(tmp_path, 5 * csvio.PROGRESS_ROWS)
+    calls: list[float] = []
+
+    def progress(done: float) -> bool:
+        calls.append(done)
+        return len(calls) < stop_at
+
+    with pytest.raises(csvio.CancelledError, match=r"^many\.csv: reading cancelled$") as info:
+        csvio.read_csv(path, progress=progress)
+    assert isinstance(info.value, DataError) and len(calls) == stop_at
+
+
+def test_reading_rows_can_be_cancelled_and_limited(tmp_path: Path) -> None:
+    path = many_rows(tmp_path, 3 * csvio.PROGRESS_ROWS)
+    with pytest.raises(csvio.CancelledError):
+        csvio.read_rows(path, "many.csv", progress=lambda done: False)
+    rows = csvio.read_rows(path, "many.csv", limit=5)
+    assert [line for line, _ in rows] == [1, 2, 3, 4, 5]
+    text = path.read_text(encoding="utf-8")
+    with pytest.raises(csvio.CancelledError, match=r"^stdin: reading cancelled"):
+        csvio.parse_rows(text, "stdin", progress=lambda done: False)
+
+
+def test_a_bad_byte_far_into_the_file_still_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "late.csv"
+    path.write_bytes(b"x,y,c\n" + b"1,2,a\n" * 20_000 + b"3,\xff,b\n")
+    with pytest.raises(DataError, match=r"^late\.csv line 20002: not UTF-8 text \(byte 0xff\)"):
+        csvio.read_csv(path)
+
+
+def test_the_columns_listed_in_a_message_stay_on_one_printable_line(tmp_path: Path) -> None:
+    # Found by tests/core/test_properties_csv.py: header names were listed raw.
+    path = write(tmp_path, '"two\nlines",\x1b,"a,b",c\n1,2,3,a\n3,4,5,b\n')
+    message = read_error(path, label="missing")
+    assert "\n" not in message and message.isprintable()
+    assert message.endswith("the columns are: 'two\\nlines', '\\x1b', 'a,b', c")

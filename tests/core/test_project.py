@@ -283,6 +283,143 @@ def test_saving_into_a_missing_folder_names_the_file(tmp_path):
     assert info.value.filename.endswith("p.json")
 
 
+# ---- temporary files left by killed saves --------------------------------------------------
+
+AN_HOUR_AGO = time.time() - 3600
+
+
+def leftover_of(path: Path, digits: str = "0123abcd", age: float = AN_HOUR_AGO) -> Path:
+    """A temporary file as a save of ``path`` killed before its rename leaves it."""
+    tmp = path.parent / f".{path.name}.{digits}.tmp"
+    tmp.write_text('{"format": "mlpstudio-pro', encoding="utf-8")
+    os.utime(tmp, (age, age))
+    return tmp
+
+
+def test_saving_removes_what_a_killed_save_of_the_same_file_left(tmp_path):
+    path = tmp_path / "p.json"
+    stale = [leftover_of(path), leftover_of(path, "ffffffff")]
+    project.save(small_project(), path)
+    assert not any(t.exists() for t in stale)
+    assert leftovers(tmp_path) == []
+
+
+def test_loading_removes_what_a_killed_save_left(tmp_path):
+    path = tmp_path / "p.json"
+    project.save(small_project(), path)
+    stale = leftover_of(path)
+    assert project.load(path).epoch == 5
+    assert not stale.exists()
+
+
+def test_only_the_saves_own_leftovers_are_removed(tmp_path):
+    path = tmp_path / "p.json"
+    kept = [
+        leftover_of(tmp_path / "other.json"),  # another project's
+        leftover_of(path, "0123ABCD"),  # not a name a save makes
+        leftover_of(path, "0123abc"),
+        tmp_path / ".p.json.0123abcd.tmp.bak",
+        tmp_path / "p.json.0123abcd.tmp",
+        leftover_of(path, "99999999", age=time.time()),  # a save may be writing it right now
+    ]
+    kept[3].write_text("x")
+    kept[4].write_text("x")
+    folder = tmp_path / ".p.json.aaaaaaaa.tmp"  # a folder is never removed
+    folder.mkdir()
+    project.save(small_project(), path)
+    project.load(path)
+    assert all(k.exists() for k in kept) and folder.is_dir()
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links")
+def test_a_symbolic_link_named_like_a_leftover_is_not_followed(tmp_path):
+    path = tmp_path / "p.json"
+    victim = tmp_path / "precious.txt"
+    victim.write_text("keep me")
+    link = tmp_path / ".p.json.0123abcd.tmp"
+    link.symlink_to(victim)
+    project.save(small_project(), path)
+    assert victim.read_text() == "keep me" and link.is_symlink()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="flock")
+def test_a_save_in_progress_keeps_its_temporary_file(tmp_path):
+    import fcntl
+
+    path = tmp_path / "p.json"
+    busy = leftover_of(path)  # old, but another process is still writing it
+    with open(busy, "rb+") as f:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        project.save(small_project(), path)
+        project.load(path)
+        assert busy.exists()
+    project.load(path)
+    assert not busy.exists()
+
+
+def test_a_save_holds_its_temporary_file_while_writing(tmp_path, monkeypatch):
+    from mlpstudio.core.project import tempfiles
+
+    path = tmp_path / "p.json"
+    seen: list[list[Path]] = []
+    real_fsync = os.fsync
+
+    def fsync_and_sweep(fd):
+        # Mid-save, as another process would: the file is old enough but locked.
+        if stat.S_ISREG(os.fstat(fd).st_mode) and not seen:
+            seen.append(tempfiles.remove_stale(path, now=time.time() + 3600))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync_and_sweep)
+    project.save(small_project(), path)
+    assert seen == [[]] or os.name != "posix"
+    assert project.load(path).epoch == 5
+
+
+def test_a_folder_that_cannot_be_listed_does_not_stop_a_load(tmp_path, monkeypatch):
+    path = tmp_path / "p.json"
+    project.save(small_project(), path)
+
+    def refuse(folder):
+        raise PermissionError(13, "Permission denied", folder)
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    assert project.load(path).epoch == 5
+
+
+# ---- lone surrogates: a name UTF-8 cannot write is refused, loading and saving ----------------
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda p: setattr(p, "name", "a\ud800"), "the name holds a lone surrogate"),
+        (lambda p: setattr(p, "notes", "\udfff"), "the notes holds a lone surrogate"),
+        (lambda p: p.dataset.class_names.__setitem__(1, "\udc80"), r"class_names\[1\] holds"),
+        (lambda p: p.dataset.feature_names.__setitem__(0, "\ud83d"), r"feature_names\[0\] holds"),
+    ],
+)
+def test_a_lone_surrogate_is_refused_before_a_save(tmp_path, change, message):
+    path = tmp_path / "p.json"
+    p = small_project()
+    change(p)
+    with pytest.raises(ProjectError, match="^cannot save: .*" + message):
+        project.check(p)
+    with pytest.raises(ProjectError, match=message):
+        project.save(p, path)
+    assert not path.exists() and leftovers(tmp_path) == []
+
+
+def test_a_lone_surrogate_in_a_file_is_refused_naming_the_field():
+    doc = base_doc()
+    doc["dataset"]["class_names"][0] = "\ud800"
+    with pytest.raises(ProjectError, match=r"^f\.json: dataset\.class_names\[0\]: .*surrogate"):
+        project.from_json(text_of(doc), "f.json")
+    # Escaped or raw in the text, it is the same string once parsed.
+    with pytest.raises(ProjectError, match=r"^f\.json: name: .*lone surrogate"):
+        project.from_json(text_of(base_doc())[:-1] + ', "name": "\\udfff"}', "f.json")
+
+
 # ---- versions ----------------------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from mlpstudio.core import csvio, datasets
@@ -150,7 +150,8 @@ def test_each_read_error_is_shown_in_the_dialog(qtbot, tmp_path, boxes, text, co
     if columns is not None:
         for combo, j in zip((d.feature_x, d.feature_y, d.label), columns, strict=True):
             combo.setCurrentIndex(j)
-    qtbot.mouseClick(d.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(d.ok_button, Qt.MouseButton.LeftButton)  # reads in the background
+    qtbot.waitUntil(lambda: not d.is_reading(), timeout=5000)
     assert d.isVisible() and d.result() != QDialog.DialogCode.Accepted
     assert expected in d.error_text()
     assert d.error.isVisibleTo(d) and "color" in d.error.styleSheet()
@@ -250,3 +251,99 @@ def test_every_shipped_dataset_imports_with_the_defaults(qtbot, name):
     assert ds.n_features == 2 and 2 <= ds.n_classes <= csv_dialog.palette.MAX_CLASSES
     expected = {"iris": 150, "penguins": 342, "wine": 178, "breast_cancer": 569}[name]
     assert ds.n_points == expected
+
+
+# ---- a big file: preview at once, read in the background with progress and Stop ---------------
+
+BIG_ROWS = 200_000
+
+
+@pytest.fixture(scope="module")
+def big_csv(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("big") / "big.csv"
+    lines = (f"{i * 0.001!r},{i % 997 - 498.5!r},{'abc'[i % 3]}\n" for i in range(BIG_ROWS))
+    path.write_text("u,v,kind\n" + "".join(lines), encoding="utf-8")
+    return path
+
+
+def test_a_big_file_opens_with_a_preview_of_its_first_rows(qtbot, big_csv, monkeypatch):
+    read: list[int | None] = []
+    real = csvio.read_rows
+    monkeypatch.setattr(
+        csvio, "read_rows", lambda *a, **k: read.append(k.get("limit")) or real(*a, **k)
+    )
+    d = dialog(qtbot, big_csv)
+    assert read == [csv_dialog.PREVIEW_SCAN + 1]  # not the 200,000 rows
+    assert d.header.isChecked() and d.table.rowCount() == PREVIEW_ROWS
+    assert d.summary.text().startswith("More than 999 data rows")
+    assert d.label.currentText() == "kind (column 3)"
+
+
+def test_import_reads_in_the_background_with_progress_and_can_be_stopped(qtbot, big_csv, boxes):
+    d = dialog(qtbot, big_csv)
+    seen: list[float] = []
+    d.readProgress.connect(seen.append)  # emitted on the UI thread
+
+    def stop_at_once(fraction: float) -> None:
+        d.cancel_read()
+
+    d.readProgress.connect(stop_at_once)
+    ticks: list[int] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(5)
+
+    qtbot.mouseClick(d.ok_button, Qt.MouseButton.LeftButton)
+    assert d.is_reading() and not d.ok_button.isEnabled() and not d.label.isEnabled()
+    assert d.cancel_button.text() == "Stop" and d.progress.isVisible()
+    qtbot.waitUntil(lambda: not d.is_reading(), timeout=20_000)
+    assert seen and 0.0 < seen[0] < 1.0  # stopped after its first report
+    assert d.isVisible() and d.result() != QDialog.DialogCode.Accepted
+    assert d.result_dataset() is None and d.error_text() == ""
+    assert "stopped" in d.notice.text() and d.notice.isVisibleTo(d)
+    assert d.ok_button.isEnabled() and d.cancel_button.text() == "Cancel"
+
+    # Again, to the end: the UI thread keeps running its timers while the worker reads.
+    d.readProgress.disconnect(stop_at_once)
+    seen.clear()
+    ticks.clear()
+    with qtbot.waitSignal(d.accepted, timeout=60_000):
+        qtbot.mouseClick(d.ok_button, Qt.MouseButton.LeftButton)
+    timer.stop()
+    ds = d.result_dataset()
+    assert ds.n_points == BIG_ROWS and ds.class_names == ["a", "b", "c"]
+    assert ds.feature_names == ["u", "v"] and (~ds.train_mask).sum() == round(0.2 * BIG_ROWS)
+    assert len(seen) >= 10 and seen == sorted(seen) and seen[-1] > 0.9
+    assert len(ticks) >= 5, ticks  # a blocked UI thread would not have ticked at all
+    assert boxes == []
+
+
+def test_esc_stops_a_read_first_and_closes_the_dialog_second(qtbot, big_csv):
+    d = dialog(qtbot, big_csv)
+    assert d.start_import() and not d.start_import()  # one read at a time
+    qtbot.keyClick(d, Qt.Key.Key_Escape)
+    assert d.isVisible()
+    qtbot.waitUntil(lambda: not d.is_reading(), timeout=20_000)
+    assert d.result_dataset() is None
+    qtbot.keyClick(d, Qt.Key.Key_Escape)
+    assert not d.isVisible() and d.result() == QDialog.DialogCode.Rejected
+
+
+def test_closing_the_dialog_during_a_read_leaves_no_worker_behind(qtbot, big_csv):
+    d = dialog(qtbot, big_csv)
+    assert d.start_import()
+    d.done(QDialog.DialogCode.Rejected)  # as the window's closing would
+    assert not d._reader.running() and not d.isVisible()
+    assert d.result_dataset() is None
+
+
+def test_a_failure_in_the_background_is_shown_not_lost(qtbot, tmp_path, monkeypatch):
+    d = dialog(qtbot, write(tmp_path, FLOWERS))
+
+    def broken(request, progress=None):
+        raise KeyError("a bug")
+
+    monkeypatch.setattr(csv_dialog, "read_dataset", broken)
+    assert d.start_import()
+    qtbot.waitUntil(lambda: not d.is_reading(), timeout=5000)
+    assert "cannot import (KeyError" in d.error_text() and d.ok_button.isEnabled()

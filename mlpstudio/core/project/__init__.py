@@ -12,7 +12,8 @@ class and script the command line around them. Its pieces:
 - ``encode.py``: a project → the file's text (bit-exact floats, the same text every time), and
   :func:`check`, which says before a save (or a long run) whether the project would save;
 - ``io.py``: load (regular files only, size-limited, parsed without executing anything) and
-  atomic save;
+  atomic save; ``tempfiles.py``: the save's temporary names, and removing those a killed save
+  left behind;
 - ``model.py``: :class:`Project` itself.
 
 Use it as ``from mlpstudio.core import project``: ``project.load``, ``project.save``,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -45,10 +46,28 @@ def literal(text: str) -> Literal:
 
 
 def short(value: str, limit: int = 40) -> str:
-    """A string as JSON text, cut after ``limit`` characters so a message stays one line."""
+    """A string as JSON text, cut after ``limit`` characters so a message stays one line.
+
+    Whatever the file holds, the message is printable: json escapes control characters, and
+    :func:`visible` the rest (DEL, line separators, lone surrogates, which no UTF-8 stream can
+    write).
+    """
     if len(value) <= limit:
-        return json.dumps(value, ensure_ascii=False)
-    return json.dumps(value[:limit], ensure_ascii=False)[:-1] + f'…" ({len(value):,} characters)'
+        return visible(json.dumps(value, ensure_ascii=False))
+    cut = visible(json.dumps(value[:limit], ensure_ascii=False))
+    return cut[:-1] + f'…" ({len(value):,} characters)'
+
+
+def visible(text: str) -> str:
+    """``text`` with every non-printable character (see ``str.isprintable``) as an escape."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else _escape(c) for c in text)
+
+
+def _escape(c: str) -> str:
+    code = ord(c)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 _PLURALS = {"matrix": "matrices", "class": "classes"}
@@ -106,10 +125,24 @@ def known_keys(obj: dict, allowed: tuple[str, ...], where: str) -> None:
     """
     for key in obj:
         if key not in allowed:
-            name = str(key)  # always a string in a parsed file; maybe not in a project to save
-            name = name if len(name) <= 40 else f"{name[:40]}…"
             what = f"the keys of {where}" if where else "the top-level keys"
-            raise InvalidError(at(where, name), f"unknown key ({what} are: {', '.join(allowed)})")
+            place = key_place(where, key)
+            raise InvalidError(place, f"unknown key ({what} are: {', '.join(allowed)})")
+
+
+def key_place(where: str, key: Any) -> str:
+    """The place of a key in a message: ``network.colour``, or ``network["a b"]`` for a key
+    that would blur the place (empty, or holding spaces, dots, brackets, colons, quotes or
+    unprintable characters); a long key is cut after 40 characters."""
+    name = str(key)  # always a string in a parsed file; maybe not in a project to save
+    cut = name if len(name) <= 40 else f"{name[:40]}…"
+    if cut and not _BLURS_A_PLACE.search(cut) and cut.isprintable():
+        return at(where, cut)
+    quoted = short(name) if len(name) <= 40 else short(name[:40])[:-1] + '…"'
+    return f"{where}[{quoted}]"
+
+
+_BLURS_A_PLACE = re.compile(r'[\s.\[\]:"]')
 
 
 # ---- numbers --------------------------------------------------------------------------------
@@ -155,11 +188,32 @@ def not_finite(value: Literal) -> str:
 
 
 def text(value: Any, where: str, limit: int = MAX_NAME_CHARS) -> str:
+    """A string of at most ``limit`` characters that UTF-8 can write.
+
+    JSON may spell half of a surrogate pair (``"\\ud800"``); Python keeps it as a lone
+    surrogate, which no UTF-8 file or terminal can hold, so saving or printing it later would
+    fail far from its cause. It is refused here, by place.
+    """
     if not isinstance(value, str):
         raise InvalidError(where, f"expected a string, found {found(value)}")
     if len(value) > limit:
         raise InvalidError(where, f"{short(value)} is longer than the {limit:,} characters allowed")
+    bad = _SURROGATE.search(value)
+    if bad is not None:
+        raise InvalidError(
+            where,
+            f"{short(value)} holds a lone surrogate ({_escape(bad.group())} at character "
+            f"{bad.start() + 1}): half of a UTF-16 pair, which is not text",
+        )
     return value
+
+
+_SURROGATE = re.compile("[\\ud800-\\udfff]")
+
+
+def has_surrogate(value: str) -> bool:
+    """True if ``value`` holds a lone surrogate, which UTF-8 cannot encode."""
+    return _SURROGATE.search(value) is not None
 
 
 def list_(value: Any, where: str, n: int | None = None, what: str = "value") -> list:

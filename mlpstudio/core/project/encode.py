@@ -18,7 +18,7 @@ import numpy as np
 from ... import __version__
 from ..datasets import DataError
 from ..scaling import Standardisation
-from .checks import InvalidError
+from .checks import InvalidError, has_surrogate
 from .model import Project, ProjectError
 from .schema import FORMAT, MAX_HISTORY_ROWS, MAX_NAME_CHARS, MAX_TEXT_CHARS, VERSION
 from .validate import hand_set_values
@@ -51,6 +51,10 @@ def _metric(values: list) -> list:
     return [float(v) if math.isfinite(v) else None for v in values]
 
 
+# UTF-8 cannot write half of a surrogate pair; the loader refuses one too (checks.text).
+_SURROGATE_PROBLEM = "holds a lone surrogate, which is not text and cannot be written as UTF-8"
+
+
 def check(project: Project) -> None:
     """Raise :class:`ProjectError` naming the first thing that keeps ``project`` from being saved.
 
@@ -64,6 +68,8 @@ def check(project: Project) -> None:
     ):
         if len(text) > limit:
             raise ProjectError(f"cannot save: the {what} is longer than {limit:,} characters")
+        if has_surrogate(text):
+            raise ProjectError(f"cannot save: the {what} {_SURROGATE_PROBLEM}")
     net = project.network
     if not np.isfinite(net.params).all() or not np.isfinite(net.initial_params).all():
         raise ProjectError("cannot save: the network's weights contain NaN or infinity")
@@ -72,6 +78,9 @@ def check(project: Project) -> None:
         for what, names in (("class", ds.class_names), ("feature", ds.feature_names)):
             if any(len(n) > MAX_NAME_CHARS for n in names):
                 raise ProjectError(f"cannot save: a {what} name is longer than {MAX_NAME_CHARS}")
+            bad = next((k for k, n in enumerate(names) if has_surrogate(n)), None)
+            if bad is not None:
+                raise ProjectError(f"cannot save: dataset.{what}_names[{bad}] {_SURROGATE_PROBLEM}")
     # The hand-set parts of the document, as the writer below lays them out.
     network: dict[str, Any] = {"sizes": list(net.sizes), "seed": net.seed}
     if project.standardisation is not None:

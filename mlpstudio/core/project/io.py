@@ -7,7 +7,9 @@
   (``1e999``) are kept as their text, to be reported, not turned into inf. ``validate.py`` then
   checks everything. Every problem raises :class:`ProjectError` starting with the file's name.
 - **Saving is atomic.** The text is written to a temporary file in the same folder, flushed and
-  fsynced, then moved over the old file; an error on the way leaves the old file untouched.
+  fsynced, then moved over the old file; an error on the way leaves the old file untouched. A
+  save killed half-way leaves its temporary file: the next save or load of the same file
+  removes it (``tempfiles.py`` says exactly which files and when).
 """
 
 from __future__ import annotations
@@ -16,13 +18,12 @@ import contextlib
 import json
 import math
 import os
-import secrets
 import stat
 from pathlib import Path
 from typing import Any
 
 from ..csvio import NotARegularFileError, open_regular
-from . import validate
+from . import tempfiles, validate
 from .checks import InvalidError, literal, short
 from .encode import to_json
 from .model import Project, ProjectError
@@ -125,6 +126,8 @@ def load(path: str | os.PathLike) -> Project:
         raise ProjectError(f"{source}: cannot read the file ({exc.strerror or exc})") from None
     if len(data) > MAX_FILE_BYTES:
         raise ProjectError(f"{source}: larger than the {_LIMIT_MB} MB allowed")
+    # The file is there and readable: the right moment to sweep what killed saves of it left.
+    tempfiles.remove_stale(path)
     return from_json(data, source)
 
 
@@ -137,7 +140,8 @@ def save(project: Project, path: str | os.PathLike) -> None:
     """Write the project to ``path`` atomically; on any error the old file stays as it was.
 
     Raises :class:`ProjectError` if the project cannot be represented (before the disk is
-    touched) and ``OSError`` if the file cannot be written.
+    touched) and ``OSError`` if the file cannot be written. After a successful save, temporary
+    files that earlier, interrupted saves of the same file left are removed (``tempfiles``).
     """
     data = to_json(project).encode("utf-8")
     path = Path(path)
@@ -145,24 +149,28 @@ def save(project: Project, path: str | os.PathLike) -> None:
         mode: int | None = stat.S_IMODE(path.stat().st_mode)
     except OSError:
         mode = None
-    tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
+    tmp = tempfiles.temp_path(path)
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:  # name the file the user asked for, not our temporary one
         raise OSError(exc.errno, exc.strerror, os.fspath(path)) from None
     try:
         with os.fdopen(fd, "wb") as f:
+            tempfiles.hold(f.fileno())  # until closed: a cleaner sees this save in progress
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
+            if mode is not None:
+                os.chmod(tmp, mode)
+            if os.name == "nt":  # Windows cannot rename an open file; POSIX keeps the lock
+                f.close()
+            os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
     _fsync_folder(path.parent)
+    tempfiles.remove_stale(path)
 
 
 def _fsync_folder(folder: Path) -> None:
