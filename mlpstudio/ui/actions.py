@@ -70,6 +70,15 @@ class Actions(dict):
             act.triggered.connect(lambda _=False, f=f: self.window.files.open_path(f))
         menu.setEnabled(bool(files))
 
+    def show_display(self) -> None:
+        """The View menu's switches show the session's, without triggering anything."""
+        s = self.window.session
+        for name, on in (("hard", s.hard_regions), ("log", s.log_cost), ("batch", s.whole_batch)):
+            action = self[name]
+            action.blockSignals(True)
+            action.setChecked(on)
+            action.blockSignals(False)
+
     def show_running(self) -> None:
         sp = QStyle.StandardPixmap
         running = self.window.session.running
@@ -151,7 +160,7 @@ def build_actions(w: MainWindow) -> Actions:
     a(
         "hard",
         "&Hard regions",
-        w.data_plot.set_hard_regions,
+        s.set_hard_regions,
         tip="Show only the predicted class, not the confidence",
         checkable=True,
     )
@@ -162,7 +171,7 @@ def build_actions(w: MainWindow) -> Actions:
         tip="Show the diagram's values averaged over every training point",
         checkable=True,
     )
-    a("log", "&Log-scale cost", w.cost_plot.set_log, tip="Logarithmic cost axis", checkable=True)
+    a("log", "&Log-scale cost", s.set_log_cost, tip="Logarithmic cost axis", checkable=True)
     a("about", "&About MLP Studio", lambda: QMessageBox.about(w, "About MLP Studio", ABOUT))
     a(
         "back",
@@ -198,6 +207,7 @@ def build_actions(w: MainWindow) -> Actions:
     )
     s.stateChanged.connect(acts.show_running)
     s.selectionChanged.connect(lambda: acts["batch"].setChecked(s.whole_batch))
+    s.displayChanged.connect(acts.show_display)
 
     bar = w.menuBar()
     m = bar.addMenu("&File")

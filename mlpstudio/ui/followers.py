@@ -56,12 +56,17 @@ class Throttle:
 def follow_data_panel(session: Session, panel: DataPanel, setup: SetupController) -> None:
     def show() -> None:
         panel.set_spec(session.data_spec)
-        panel.standardise.blockSignals(True)
-        panel.standardise.setChecked(session.standardise)
-        panel.standardise.blockSignals(False)
+        for box, on in (
+            (panel.standardise, session.standardise),
+            (panel.show_test, session.show_test),
+        ):
+            box.blockSignals(True)
+            box.setChecked(on)
+            box.blockSignals(False)
         panel.set_source(session.source)
 
     session.dataChanged.connect(show)
+    session.displayChanged.connect(show)
     panel.specChanged.connect(lambda: setup.change_data_spec(panel.spec()))
     panel.standardiseChanged.connect(setup.set_standardise)
     panel.showTestChanged.connect(session.set_show_test)
@@ -139,7 +144,12 @@ def follow_data_plot(session: Session, plot: DataPlot) -> None:
     session.architectureChanged.connect(draw_network)
     session.weightsChanged.connect(redraw)
     session.selectionChanged.connect(show_selection)
-    session.displayChanged.connect(lambda: plot.set_show_test(session.show_test))
+
+    def show_display() -> None:
+        plot.set_show_test(session.show_test)
+        plot.set_hard_regions(session.hard_regions)
+
+    session.displayChanged.connect(show_display)
     plot.pointClicked.connect(lambda i: session.select_point(i if i >= 0 else None))
     plot.viewChanged.connect(session.set_plane)
     plot.viewChanged.connect(lambda *_: show_unit_map() if session.unit_shown else None)
@@ -198,6 +208,7 @@ def follow_cost_plot(session: Session, plot: CostPlot) -> None:
 
     session.historyChanged.connect(history_changed)
     session.settingsChanged.connect(lambda: plot.set_target(session.settings.target_cost))
+    session.displayChanged.connect(lambda: plot.set_log(session.log_cost))
 
 
 def follow_inspector(

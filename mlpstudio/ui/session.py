@@ -80,6 +80,8 @@ class Session(QObject):
         self.quiz_hidden: list = []  # diagram values that would give away the quiz's answer
         self.plane: tuple[tuple[float, float], tuple[float, float]] = ((-1.0, 1.0), (-1.0, 1.0))
         self.show_test = True
+        self.hard_regions = False  # only the winning class, not the confidence
+        self.log_cost = False
         self.lesson: lessons.Lesson | None = None
         self.lesson_variant = ""
         self.lesson_check: lessons.LessonCheck | None = None
@@ -212,6 +214,7 @@ class Session(QObject):
         path: Path | None,
         lesson: lessons.Lesson | None = None,
         variant: str = "",
+        view: dict | None = None,
     ) -> bool:
         """Everything at once (New, a project, a lesson): the caller has checked it all, so
         it is applied whole. ``net`` None builds a fresh one from ``network_spec``."""
@@ -220,7 +223,8 @@ class Session(QObject):
         self.data_spec = data_spec
         self.source = source
         self.standardise = scaling is not None
-        self.selected, self.unit_shown, self.whole_batch = None, None, False
+        self.selected, self.unit_shown = None, None
+        self._apply_view(view or {})
         self.data_origin = "load"
         self._set_points(raw, scaling, keep=False)
         self.net = None
@@ -380,6 +384,34 @@ class Session(QObject):
     def set_show_test(self, on: bool) -> None:
         self.show_test = on
         self.displayChanged.emit()
+
+    def set_hard_regions(self, on: bool) -> None:
+        self.hard_regions = on
+        self.displayChanged.emit()
+
+    def set_log_cost(self, on: bool) -> None:
+        self.log_cost = on
+        self.displayChanged.emit()
+
+    def view_state(self) -> dict:
+        """How the project is shown, as the file's ``view`` block stores it."""
+        return {
+            "speed": self.speed,
+            "step_unit": self.step_unit,
+            "show_test": self.show_test,
+            "hard_regions": self.hard_regions,
+            "log_cost": self.log_cost,
+            "whole_batch": self.whole_batch,
+        }
+
+    def _apply_view(self, view: dict) -> None:
+        """A file's ``view`` block (missing keys: the defaults), without emitting."""
+        self.speed = view.get("speed", DEFAULT_SPEED)
+        self.step_unit = view.get("step_unit", "epoch")
+        self.show_test = view.get("show_test", True)
+        self.hard_regions = view.get("hard_regions", False)
+        self.log_cost = view.get("log_cost", False)
+        self.whole_batch = view.get("whole_batch", False)
 
 
 def fit_scaling(raw: datasets.Dataset) -> dict | None:

@@ -731,13 +731,13 @@ HOSTILE = [
     ),
     (
         "unknown key nested 70 levels",
-        edit(lambda d: d.update(view=nested(70))),
-        r"^\S+: view: unknown key \(the top-level keys are: format, version",
+        edit(lambda d: d.update(layout=nested(70))),
+        r"^\S+: layout: unknown key \(the top-level keys are: format, version",
     ),
     (
         "unknown key with NaN",
-        replace_in('"format"', '"view": {"zoom": NaN}, "format"'),
-        "view: unknown key",
+        replace_in('"format"', '"layout": {"zoom": NaN}, "format"'),
+        "layout: unknown key",
     ),
     (
         "name of 2 MB",
@@ -829,7 +829,11 @@ STD = "network.standardisation"
 GEN = "dataset.generator"
 OUT_OF_SCHEMA = [
     # unknown keys, at every level, named with their place
-    ("top-level key", set_in("view", {"zoom": 2}), r"view: unknown key \(the top-level keys"),
+    ("top-level key", set_in("layout", {"zoom": 2}), r"layout: unknown key \(the top-level keys"),
+    ("view speed", set_in("view", {"speed": -1}), r"view.speed: expected a number from 0.1"),
+    ("view step", set_in("view", {"step_unit": "day"}), r"view.step_unit: expected one of epoch"),
+    ("view switch", set_in("view", {"log_cost": 1}), r"view.log_cost: expected true or false"),
+    ("view key", set_in("view", {"zoom": 2}), r"view.zoom: unknown key|view: unknown key"),
     ("network key", set_in("network.colour", "blue"), "network.colour: unknown key"),
     ("dataset key", set_in("dataset.weights", [1]), "dataset.weights: unknown key"),
     ("generator key", set_in(f"{GEN}.colour", 1), f"{GEN}.colour: unknown"),

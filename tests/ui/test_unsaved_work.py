@@ -204,3 +204,35 @@ def test_a_shipped_example_opens_as_a_copy_and_save_asks_for_a_name(window, monk
     window.acts["save"].trigger()
     assert asked == [1]
     assert path.read_bytes() == before
+
+
+def test_what_was_chosen_stays_chosen_through_save_and_reopen(window, tmp_path):
+    """One output unit or two, the split, standardisation, speed and the view switches."""
+    window.network_panel.single_output.setChecked(False)
+    window.data_panel.test_ratio.setValue(30)
+    window.data_panel.standardise.setChecked(True)
+    window.data_panel.show_test.setChecked(False)
+    window.training_panel.speed.setValue(3)  # 10 epochs/s
+    window.training_panel.step_unit.setCurrentText("point")
+    for name in ("hard", "log", "batch"):
+        window.acts[name].trigger()
+    assert window.settle()
+    s = window.session
+    mask, scaling, outputs = s.raw.train_mask.copy(), s.scaling, s.net.n_outputs
+    path = tmp_path / "chosen.json"
+    assert window.files.save_to(path)
+
+    window.files.new_project(ask=False)
+    assert window.settle()
+    assert s.speed is None and not s.hard_regions and s.step_unit == "epoch"
+    assert window.files.open_path(path)
+    assert window.settle()
+    assert s.net.n_outputs == outputs == 2
+    assert np.array_equal(s.raw.train_mask, mask) and s.scaling == scaling
+    assert s.speed == 10 and window.training_panel.speed_label.text() == "about 10 epochs/s"
+    assert s.step_unit == "point" and window.training_panel.step_unit.currentText() == "point"
+    assert not s.show_test and not window.data_panel.show_test.isChecked()
+    assert s.hard_regions and window.acts["hard"].isChecked()
+    assert s.log_cost and window.acts["log"].isChecked()
+    assert s.whole_batch and window.acts["batch"].isChecked()
+    assert window.data_panel.standardise.isChecked()

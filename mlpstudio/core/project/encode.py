@@ -20,7 +20,14 @@ from ..datasets import DataError
 from ..scaling import Standardisation
 from .checks import InvalidError, has_surrogate
 from .model import Project, ProjectError
-from .schema import FORMAT, MAX_HISTORY_ROWS, MAX_NAME_CHARS, MAX_TEXT_CHARS, VERSION
+from .schema import (
+    FORMAT,
+    MAX_HISTORY_ROWS,
+    MAX_NAME_CHARS,
+    MAX_TEXT_CHARS,
+    VERSION,
+    VIEW_KEYS,
+)
 from .validate import hand_set_values
 
 Array = np.ndarray
@@ -93,6 +100,8 @@ def check(project: Project) -> None:
     doc: dict[str, Any] = {"network": network, "training": _training(project)}
     if ds is not None:
         doc["dataset"] = {"generator": _plain(ds.generator)}
+    if project.view:
+        doc["view"] = dict(project.view)
     try:
         hand_set_values(doc)
     except InvalidError as exc:
@@ -156,6 +165,8 @@ def _document(project: Project) -> dict:
         "test_cost": _metric(h.test_cost),
         "test_accuracy": _metric(h.test_accuracy),
     }
+    if project.view:
+        doc["view"] = {k: project.view[k] for k in VIEW_KEYS if k in project.view}
     return doc
 
 

@@ -42,6 +42,8 @@ class Project:
     standardisation: dict | None = None
     name: str = ""
     notes: str = ""
+    # How the app showed it (see schema.VIEW_KEYS): speed, step unit and view switches.
+    view: dict = field(default_factory=dict)
 
     @property
     def init(self) -> str:

@@ -38,6 +38,7 @@ TOP_LEVEL_KEYS = (
     "dataset",
     "training",
     "history",
+    "view",
 )
 NETWORK_KEYS = (
     "sizes",
@@ -58,6 +59,12 @@ DATASET_KEYS = ("feature_names", "class_names", "points", "labels", "split", "ge
 GENERATOR_KEYS = ("name", "points", "noise", "seed", "classes", "test_ratio")
 TRAINING_KEYS = (*(f.name for f in fields(TrainSettings)), "epoch")
 HISTORY_KEYS = ("epoch", "train_cost", "train_accuracy", "test_cost", "test_accuracy")
+# How the app showed the project: the speed (epochs per second, null: full speed), what one
+# Step trains, and the view switches. Optional; a file without it opens with the defaults.
+VIEW_SWITCHES = ("show_test", "hard_regions", "log_cost", "whole_batch")
+VIEW_KEYS = ("speed", "step_unit", *VIEW_SWITCHES)
+VIEW_SPEED = (0.1, 1_000_000.0)
+STEP_UNITS = ("epoch", "batch", "point")
 
 # Where each object sits (a dotted path from the top) and the keys it may have. Checked in this
 # order, parents first, on the parsed document before anything is converted.
@@ -69,6 +76,7 @@ OBJECTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("dataset.generator", GENERATOR_KEYS),
     ("training", TRAINING_KEYS),
     ("history", HISTORY_KEYS),
+    ("view", VIEW_KEYS),
 )
 
 # ---- names ---------------------------------------------------------------------------------

@@ -338,6 +338,7 @@ def project(doc: Any) -> Project:
     net, standardisation = network(require(doc, "network", ""))
     ds = None if doc.get("dataset") is None else dataset(doc["dataset"], net)
     past = History() if doc.get("history") is None else history(doc["history"])
+    shown = {} if doc.get("view") is None else view(doc["view"])
     return Project(
         network=net,
         dataset=ds,
@@ -347,7 +348,37 @@ def project(doc: Any) -> Project:
         standardisation=standardisation,
         name=name,
         notes=notes,
+        view=shown,
     )
+
+
+def view(block: Any) -> dict:
+    """The optional ``view`` block: the speed, what one Step trains, and the view switches."""
+    where = "view"
+    block = object_(block, where)
+    known_keys(block, schema.VIEW_KEYS, where)
+    shown: dict[str, Any] = {}
+    if "speed" in block:
+        speed = block["speed"]
+        shown["speed"] = (
+            None if speed is None else number(speed, at(where, "speed"), *schema.VIEW_SPEED)
+        )
+    if "step_unit" in block:
+        unit = text(block["step_unit"], at(where, "step_unit"))
+        if unit not in schema.STEP_UNITS:
+            raise InvalidError(
+                at(where, "step_unit"),
+                f"expected one of {', '.join(schema.STEP_UNITS)}, found {found(unit)}",
+            )
+        shown["step_unit"] = unit
+    for key in schema.VIEW_SWITCHES:
+        if key in block:
+            if not isinstance(block[key], bool):
+                raise InvalidError(
+                    at(where, key), f"expected true or false, found {found(block[key])}"
+                )
+            shown[key] = block[key]
+    return shown
 
 
 def hand_set_values(doc: dict) -> None:
@@ -363,3 +394,5 @@ def hand_set_values(doc: dict) -> None:
     if ds is not None and ds.get("generator") is not None:
         generator_settings(ds["generator"])
     training(doc["training"])
+    if doc.get("view") is not None:
+        view(doc["view"])

@@ -188,6 +188,7 @@ class FilesController(QObject):
             path=path,
             lesson=lesson,
             variant=variant,
+            view=proj.view,
         )
         self.session.say(f"Opened {name}: {net.describe()}, epoch {proj.epoch}.")
 
@@ -204,6 +205,7 @@ class FilesController(QObject):
             history=s.history.copy(),
             epoch=s.epoch,
             standardisation=s.scaling,
+            view=s.view_state(),
         )
 
     def save(self) -> bool:
