@@ -26,6 +26,10 @@ MAX_CLASSES = len(CLASS_HEX)
 POSITIVE_HEX = "#2166AC"
 NEGATIVE_HEX = "#B2182B"
 
+# "on_accent" is text on the accent colour (a checked button, a selection): white on the light
+# theme's dark blue, near-black on the dark theme's light blue (white on it reads poorly).
+# "title" is the band behind dock titles. "ok" marks a passed check, "warning" a failed one or a
+# cost gone off the chart (each readable on its theme's background).
 THEMES = {
     "light": {
         "background": "#FFFFFF",
@@ -34,6 +38,10 @@ THEMES = {
         "muted": "#6E7781",
         "grid": "#D0D7DE",
         "accent": "#0969DA",
+        "on_accent": "#FFFFFF",
+        "title": "#E8EBEF",
+        "ok": "#1A7F37",
+        "warning": "#B2182B",
     },
     "dark": {
         "background": "#1E1F22",
@@ -42,6 +50,10 @@ THEMES = {
         "muted": "#9DA5B0",
         "grid": "#44474D",
         "accent": "#4C9AFF",
+        "on_accent": "#1E1F22",
+        "title": "#35373B",
+        "ok": "#4AC26B",
+        "warning": "#FF7B72",
     },
 }
 

@@ -1,100 +1,47 @@
 """The input plane: the dataset's points over the network's decision regions.
 
 Everything drawn here is asked of the engine: the regions come from ``core.boundary`` evaluated
-on a grid that follows the visible range, the misclassified marks from ``net.predict``. The
-widget only turns numbers into colours. Following the design, the regions are one row-major
-``ImageItem`` (uint8 RGB with explicit levels, or float32 with a lookup table for a unit's map),
-the points one ``ScatterPlotItem``, so redrawing at the snapshot rate stays cheap.
+on a grid that follows the visible range (``plot/regions.py``), the misclassified marks from
+``net.predict``. The widget only turns numbers into colours. Following the design, the regions
+are one row-major ``ImageItem``, the points one ``ScatterPlotItem``, and the legend sits in a
+strip beside or under the data (``plot/key.py``), so it never hides a point.
 """
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
-from pyqtgraph import exporters
-from pyqtgraph.graphicsItems.LegendItem import ItemSample
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter
-from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from ...core import boundary
 from .. import palette
+from .plot.export import export_plot_item
+from .plot.key import PlotKey, StillSample
+from .plot.regions import GRID_N, REGION_STRENGTH, UNIT_N, UNIT_STRENGTH, RegionImage
 
 if TYPE_CHECKING:
     from ...core.datasets import Dataset
     from ...core.network import Network
 
-GRID_N = 150  # cells along the longer side of the view: finer than this is invisible
-UNIT_N = 120  # a unit map is evaluated for every unit at once, so it is a little coarser
+__all__ = [
+    "CLICK_RADIUS_PX",
+    "GRID_N",
+    "REGION_STRENGTH",
+    "UNIT_N",
+    "UNIT_STRENGTH",
+    "DataPlot",
+    "export_plot_item",
+]
+
 CLICK_RADIUS_PX = 8.0
 DEBOUNCE_MS = 50
-REGION_STRENGTH = 0.5  # how far region tints go from the background toward the class colour
-UNIT_STRENGTH = 0.7  # the same for a unit's map: points must stay visible on its extremes
 MARGIN = 0.10  # around the data when auto-ranging
 
 _SIZES = {False: {"point": 8, "font": 9, "label": 10, "pen": 1.5}}
 _SIZES[True] = {"point": 14, "font": 15, "label": 16, "pen": 2.5}
-
-
-class _Sample(ItemSample):
-    """A legend swatch that does not hide anything when clicked (pyqtgraph's default does)."""
-
-    def mouseClickEvent(self, event) -> None:
-        event.accept()
-
-
-def _rgb(hex_color: str) -> np.ndarray:
-    return np.asarray(QColor(hex_color).getRgbF()[:3], dtype=np.float32)
-
-
-def export_plot_item(item: QGraphicsItem, path: str, background: str) -> None:
-    """Write a plot item as PNG or SVG, chosen by the extension of ``path``.
-
-    PNG goes through pyqtgraph's ``ImageExporter``, at least 1200 px wide so an export from a
-    small window is still print-worthy. SVG goes through ``SVGExporter`` when it can: pyqtgraph
-    0.14 cannot parse the closing ``Z`` that recent Qt writes into SVG paths (pyqtgraph issue
-    #3485), so on that error the scene is painted straight into a ``QSvgGenerator`` instead.
-    """
-    ext = os.path.splitext(path)[1].lower()
-    if ext == ".png":
-        exporter = exporters.ImageExporter(item)
-        if int(exporter.parameters()["width"]) < 1200:
-            exporter.parameters()["width"] = 1200
-        exporter.export(path)
-    elif ext == ".svg":
-        try:
-            exporters.SVGExporter(item).export(path)
-        except ValueError:
-            _paint_svg(item, path, background)
-    else:
-        raise ValueError(f"can export .png or .svg, not {ext or 'a file without extension'}")
-
-
-def _paint_svg(item: QGraphicsItem, path: str, background: str) -> None:
-    source = item.sceneBoundingRect()
-    target = QRectF(0, 0, source.width(), source.height())
-    generator = QSvgGenerator()
-    generator.setFileName(path)
-    generator.setSize(QSize(round(source.width()), round(source.height())))
-    generator.setViewBox(target)
-    # Axes replay cached QPictures, which scale with the device resolution: match the screen's.
-    generator.setResolution(round(QGuiApplication.primaryScreen().logicalDotsPerInchX()))
-    generator.setTitle("MLP Studio")
-    # Export mode makes scatter plots draw vector symbols instead of cached pixmaps.
-    items = exporters.SVGExporter(item)
-    painter = QPainter(generator)
-    items.setExportMode(True, {"antialias": True, "background": QColor(background)})
-    try:
-        # The view, not the scene, paints pyqtgraph's background, so paint it here.
-        painter.fillRect(target, QColor(background))
-        item.scene().render(painter, target, source)
-    finally:
-        items.setExportMode(False)
-        painter.end()
 
 
 class DataPlot(QWidget):
@@ -113,13 +60,15 @@ class DataPlot(QWidget):
         self._shown = np.zeros(0, dtype=np.int64)  # dataset rows currently in the scatter
         self._unit_values: np.ndarray | None = None
         self._unit_levels: tuple[float, float] | None = None
-        self._rgb: np.ndarray | None = None
         self._show_test = True
         self._hard = False
         self._selected: int | None = None
         self._theme = "light"
         self._presenter = False
         self._feature_names = ("", "")
+        self._data_aspect: float | None = None  # width / height of the fitted data range
+        self._legend_key: tuple | None = None  # what the legend shows, to skip rebuilding it
+        self._room = (0.0, 0.0)  # the plot's size when the key's side was last chosen
 
         self._pw = pg.PlotWidget()
         layout = QVBoxLayout(self)
@@ -131,14 +80,18 @@ class DataPlot(QWidget):
         # The grid is coarser than the screen: filter it when scaling rather than show blocks.
         self._pw.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         plot.setMenuEnabled(False)
+        # Room above and right of the axes, so the end ticks' numbers are not cut in half.
+        plot.layout.setContentsMargins(2, 8, 8, 2)
+        for name in ("left", "bottom", "top", "right"):
+            # Data near ±0.5 read as "500 (x0.001)" with SI prefixes: show the numbers. (The
+            # hidden top and right axes too: each pan re-rendered their empty labels, ~1 ms.)
+            plot.getAxis(name).enableAutoSIPrefix(False)
         self._vb = plot.getViewBox()
         # Ranges are set explicitly: auto-range would chase the image, which follows the view.
         self._vb.disableAutoRange()
         self._vb.setRange(xRange=(-1, 1), yRange=(-1, 1), padding=0)
 
-        self._image = pg.ImageItem(axisOrder="row-major")
-        self._image.setZValue(-10)
-        plot.addItem(self._image, ignoreBounds=True)
+        self._regions = RegionImage(plot)
         self._points = pg.ScatterPlotItem(pxMode=True, symbol="o")
         self._points.setZValue(10)
         plot.addItem(self._points)
@@ -149,12 +102,11 @@ class DataPlot(QWidget):
         self._ring.setZValue(12)
         plot.addItem(self._ring, ignoreBounds=True)
 
-        # Parented to the view box (not added to it), so they stay put in pixels when panning.
-        self._label = pg.TextItem(anchor=(0, 0))
-        self._label.setParentItem(self._vb)
-        self._label.setZValue(20)
-        self._label.hide()
-        self._legend: pg.LegendItem | None = None
+        self._key = PlotKey(plot, sampleType=StillSample, verSpacing=0)
+        # The name of the unit whose map is shown: in the key, so it never covers the map.
+        self._label = pg.LabelItem("", justify="left")
+        self._key.add_note(self._label)
+        self._key.show_note(self._label, False)
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -172,6 +124,15 @@ class DataPlot(QWidget):
         """The inner plot, for tools (such as the data editor) that draw on it."""
         return self._pw
 
+    @property
+    def legend(self) -> pg.LegendItem:
+        """The legend (in the key beside or under the data, never over it)."""
+        return self._key.legend
+
+    def legend_side(self) -> str:
+        """Where the key is: ``"right"`` of the data or at the ``"bottom"``, under the x axis."""
+        return self._key.side or "right"
+
     def set_dataset(self, ds: Dataset | None, fit: bool = True) -> None:
         """Show ``ds`` (or nothing); the selection is cleared, as its row may be gone.
 
@@ -187,6 +148,7 @@ class DataPlot(QWidget):
         self._rebuild_legend()
         if fit and ds is not None and len(ds.X):
             self._fit(ds.X)
+            self._choose_side(force=True)
 
     def set_network(self, net: Network | None) -> None:
         """Draw ``net``'s decision regions over the current view and mark misclassified points.
@@ -194,16 +156,15 @@ class DataPlot(QWidget):
         The network is copied, so the owner may keep training it; zoom and pan re-evaluate
         the copy over the new view.
         """
-        had = self._net is not None
         if net is not None and net.n_inputs != 2:
             net = None  # the plane can only show two-input networks
         self._net = None if net is None else net.copy()
         self._net32 = None if net is None else net.astype(np.float32)
         self._predict()
         self._update_wrong(force=False)  # the points themselves do not depend on the network
+        # The legend first: a new entry may resize the data area, and the regions follow it.
+        self._rebuild_legend()  # only does work when "misclassified" comes or goes
         self._render()
-        if had != (net is not None):
-            self._rebuild_legend()
 
     def set_unit_map(
         self,
@@ -220,14 +181,14 @@ class DataPlot(QWidget):
         """
         if values is None:
             self._unit_values = None
-            self._label.hide()
+            self._key.show_note(self._label, False)
         else:
             self._unit_values = np.asarray(values, dtype=np.float32)
             if self._unit_values.ndim != 2:
                 raise ValueError(f"a unit map is a 2D array, got shape {self._unit_values.shape}")
             self._unit_levels = levels
-            self._label.setText(label)
-            self._label.setVisible(bool(label))
+            self._label.setText(label, **self._label_style())
+            self._key.show_note(self._label, bool(label))
         self._render()
 
     def unit_grid(self) -> tuple[tuple[float, float], tuple[float, float], int]:
@@ -240,6 +201,9 @@ class DataPlot(QWidget):
         return (x0 + dx / 2, x1 - dx / 2), (y0 + dy / 2, y1 - dy / 2), UNIT_N
 
     def set_show_test(self, on: bool) -> None:
+        """Draw the test points too (hollow), or only the training points."""
+        if bool(on) == self._show_test:
+            return  # the session repeats this on every display change, e.g. after each pan
         self._show_test = bool(on)
         self._update_points()
         self._rebuild_legend()
@@ -255,18 +219,20 @@ class DataPlot(QWidget):
         self._update_ring()
 
     def set_theme(self, name: str) -> None:
-        self._theme = name if name in palette.THEMES else "light"
-        self._apply_style()
-        self._update_points()
-        self._rebuild_legend()
+        """Colours of the ``light`` or ``dark`` theme."""
+        name = name if name in palette.THEMES else "light"
+        if name == self._theme:
+            return
+        self._theme = name
+        self._restyle()
         self._render()
 
     def set_presenter(self, on: bool) -> None:
         """Bigger points, fonts and lines, for a projector."""
+        if bool(on) == self._presenter:
+            return
         self._presenter = bool(on)
-        self._apply_style()
-        self._update_points()
-        self._rebuild_legend()
+        self._restyle()
 
     def shows_test(self) -> bool:
         """Whether test points are drawn (the data editor acts only on points one can see)."""
@@ -274,20 +240,19 @@ class DataPlot(QWidget):
 
     def legend_contains(self, scene_pos: QPointF) -> bool:
         """Whether ``scene_pos`` is on the legend (the data editor leaves clicks there alone)."""
-        legend = self._legend
-        return legend is not None and legend.sceneBoundingRect().contains(scene_pos)
+        return self._key.contains(scene_pos)
 
     def view_range(self) -> tuple[tuple[float, float], tuple[float, float]]:
         (x0, x1), (y0, y1) = self._vb.viewRange()
         return (float(x0), float(x1)), (float(y0), float(y1))
 
     def export(self, path: str) -> None:
-        """Write the plot as PNG or SVG, chosen by the extension of ``path``."""
+        """Write the plot (its legend included) as PNG or SVG, chosen by ``path``'s extension."""
         export_plot_item(self._pw.getPlotItem(), path, self._colors()["background"])
 
     def boundary_rgb(self) -> np.ndarray | None:
         """The regions image, ``(ny, nx, 3)`` uint8 with row 0 at the bottom, or ``None``."""
-        return self._rgb
+        return self._regions.rgb
 
     # ---- drawing -------------------------------------------------------------------------
 
@@ -296,6 +261,14 @@ class DataPlot(QWidget):
 
     def _sizes(self) -> dict[str, float]:
         return _SIZES[self._presenter]
+
+    def _label_style(self) -> dict[str, str]:
+        return {"color": self._colors()["foreground"], "size": f"{self._sizes()['label']}pt"}
+
+    def _restyle(self) -> None:
+        self._apply_style()
+        self._update_points()
+        self._rebuild_legend()
 
     def _apply_style(self) -> None:
         c, s = self._colors(), self._sizes()
@@ -308,14 +281,12 @@ class DataPlot(QWidget):
             axis.setPen(pg.mkPen(c["muted"]))
             axis.setTextPen(pg.mkPen(c["foreground"]))
             axis.setTickFont(font)
+            # Two tick levels, not pyqtgraph's three: fewer, readable numbers, and each pan
+            # lays out a third fewer of them.
+            axis.setStyle(maxTickLevel=1)
         self._set_axis_labels()
-        label_bg = QColor(c["background"])
-        label_bg.setAlpha(210)
-        self._label.fill = pg.mkBrush(label_bg)
-        self._label.setColor(c["foreground"])
-        label_font = QFont()
-        label_font.setPointSize(int(s["label"]))
-        self._label.setFont(label_font)
+        if self._label.text:
+            self._label.setText(self._label.text, **self._label_style())
 
     def _set_axis_labels(self) -> None:
         plot = self._pw.getPlotItem()
@@ -329,6 +300,8 @@ class DataPlot(QWidget):
         span = hi - lo
         # A single point or a line of points still gets a sensible square around it.
         pad = np.where(span > 0, span * MARGIN, 1.0)
+        width, height = span + 2 * pad
+        self._data_aspect = float(width / height) if height > 0 else None
         self._vb.setRange(
             xRange=(lo[0] - pad[0], hi[0] + pad[0]),
             yRange=(lo[1] - pad[1], hi[1] + pad[1]),
@@ -357,6 +330,7 @@ class DataPlot(QWidget):
         if ds is None or not len(rows):
             self._points.setData([])
             self._wrong.setData([])
+            self._wrong_rows = None
             self._update_ring()
             return
         c, s = self._colors(), self._sizes()
@@ -380,8 +354,9 @@ class DataPlot(QWidget):
     def _update_wrong(self, force: bool = True) -> None:
         ds, pred = self._ds, self._pred
         if ds is None or pred is None:
+            if self._wrong_rows is not None or force:
+                self._wrong.setData([])
             self._wrong_rows = None
-            self._wrong.setData([])
             return
         rows = self._shown[pred[self._shown] != ds.y[self._shown]]
         # Snapshots arrive many times a second and mostly leave the same points wrong: a
@@ -413,157 +388,76 @@ class DataPlot(QWidget):
             pen=pg.mkPen(c["foreground"], width=s["pen"] + 1),
         )
 
-    def _grid_shape(self, w: float, h: float) -> tuple[int, int]:
-        longest = max(w, h)
-        # Square cells in data units; with the aspect locked, square on screen too.
-        nx = max(2, round(GRID_N * w / longest))
-        ny = max(2, round(GRID_N * h / longest))
-        return nx, ny
-
     def _render(self) -> None:
         """Redraw the image: the unit map if one is set, else the network's regions."""
         (x0, x1), (y0, y1) = self.view_range()
         rect = QRectF(x0, y0, x1 - x0, y1 - y0)
         if self._unit_values is not None:
-            self._rgb = None
-            self._draw_unit_map(rect)
-            return
-        net = self._net32
-        if net is None:
-            self._rgb = None
-            self._image.clear()
-            return
-        nx, ny = self._grid_shape(x1 - x0, y1 - y0)
-        dx, dy = (x1 - x0) / nx, (y1 - y0) / ny
-        # Grid points are cell centres, so the image's cells tile the view exactly.
-        with np.errstate(all="ignore"):
-            out = boundary.outputs(
-                net, (x0 + dx / 2, x1 - dx / 2), (y0 + dy / 2, y1 - dy / 2), nx, ny
-            )
-            p = boundary.probabilities(net, out)
-        self._rgb = self._blend(p)
-        self._image.setLookupTable(None, update=False)
-        self._image.setImage(self._rgb, levels=(0, 255), autoLevels=False)
-        self._image.setRect(rect)
-
-    def _blend(self, p: np.ndarray) -> np.ndarray:
-        """Class confidences ``(ny, nx, K)`` → uint8 RGB: tints fading to the background."""
-        K = p.shape[-1]
-        tints = palette.region_rgb(K, self._theme, REGION_STRENGTH)
-        bg = _rgb(self._colors()["background"])
-        finite = np.isfinite(p).all(axis=-1)
-        p = np.where(finite[..., None], p, 1.0 / K).astype(np.float32)
-        if self._hard:
-            rgb = tints[p.argmax(axis=-1)]
+            self._regions.show_unit_map(self._unit_values, rect, self._theme, self._unit_levels)
+        elif self._net32 is None:
+            self._regions.clear()
         else:
-            # Confidence 0 when every class is equally likely, 1 when one class is certain.
-            conf = np.clip((p.max(axis=-1) - 1.0 / K) / (1.0 - 1.0 / K), 0.0, 1.0)
-            rgb = bg + conf[..., None] * (p @ tints - bg)
-        return np.round(np.clip(rgb, 0.0, 1.0) * 255).astype(np.uint8)
+            self._regions.show_regions(self._net32, rect, self._theme, self._hard)
 
-    def _draw_unit_map(self, rect: QRectF) -> None:
-        v = self._unit_values
-        levels = self._unit_levels
-        if levels is None:
-            finite = v[np.isfinite(v)]
-            lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 0.0)
-            if lo >= 0.0 and hi <= 1.0:
-                levels = (0.0, 1.0)
-            else:
-                m = max(abs(lo), abs(hi), 1e-12)
-                levels = (-m, m)
-        lut = palette.diverging_lut(self._theme, strength=UNIT_STRENGTH)
-        self._image.setLookupTable(lut, update=False)
-        self._image.setImage(v, levels=levels, autoLevels=False)
-        self._image.setRect(rect)
-
-    def _rebuild_legend(self) -> None:
-        if self._legend is not None:
-            self._legend.setParentItem(None)
-            if self._legend.scene() is not None:
-                self._legend.scene().removeItem(self._legend)
-            self._legend = None
+    def _legend_entries(self) -> tuple[tuple[str, ...], bool, bool]:
         ds = self._ds
         if ds is None:
-            return
-        c, s = self._colors(), self._sizes()
-        bg = QColor(c["background"])
-        bg.setAlpha(215)
-        legend = pg.LegendItem(
-            brush=pg.mkBrush(bg),
-            pen=pg.mkPen(c["grid"]),
-            labelTextColor=c["foreground"],
-            labelTextSize=f"{s['font']}pt",
-            sampleType=_Sample,
-            verSpacing=-4,
+            return (), False, False
+        n_classes = max(len(ds.class_names), int(ds.y.max()) + 1 if len(ds.y) else 0)
+        # Classes go by their names, as in the editor and the lesson checks; a label beyond the
+        # names gets its number, counted from 0 like the default names "0", "1", ...
+        names = tuple(
+            ds.class_names[k] if k < len(ds.class_names) else str(k) for k in range(n_classes)
         )
-        legend.setParentItem(self._vb)
-        legend.setZValue(30)
+        has_test = bool((~ds.train_mask).any()) and self._show_test
+        return names, has_test, self._net is not None
+
+    def _rebuild_legend(self) -> None:
+        """Fill the legend, unless it already shows exactly this (rebuilding costs ~30 ms)."""
+        entries = self._legend_entries()
+        key = (entries, self._theme, self._presenter, self._ds is None)
+        if key == self._legend_key:
+            return
+        self._legend_key = key
+        legend = self._key.legend
+        legend.clear()
+        if self._ds is None:
+            self._key.relayout()
+            return
+        names, has_test, has_net = entries
+        c, s = self._colors(), self._sizes()
+        legend.opts["labelTextColor"] = c["foreground"]
+        legend.opts["labelTextSize"] = f"{s['font']}pt"
         size = s["point"]
         muted = pg.mkBrush(c["muted"])
 
         def swatch(**opts: object) -> pg.ScatterPlotItem:
             return pg.ScatterPlotItem(symbol=opts.pop("symbol", "o"), size=size, **opts)
 
-        n_classes = max(len(ds.class_names), int(ds.y.max()) + 1 if len(ds.y) else 0)
-        for k in range(n_classes):
-            name = ds.class_names[k] if k < len(ds.class_names) else f"class {k}"
+        for k, name in enumerate(names):
             brush = pg.mkBrush(palette.class_color(k))
             legend.addItem(swatch(brush=brush, pen=pg.mkPen(None)), name)
-        has_test = bool((~ds.train_mask).any())
-        if has_test and self._show_test:
+        if has_test:
             legend.addItem(swatch(brush=muted, pen=pg.mkPen(None)), "training")
             legend.addItem(
                 swatch(brush=pg.mkBrush(None), pen=pg.mkPen(c["muted"], width=2)), "test"
             )
-        if self._net is not None:
+        if has_net:
             cross = swatch(
                 symbol="x", brush=pg.mkBrush(c["foreground"]), pen=pg.mkPen(c["background"])
             )
             legend.addItem(cross, "misclassified")
-        if legend.layout.rowCount() > 7:
-            legend.setColumnCount(2)
-        self._legend = legend
-        self._place_legend()
+        self._key.relayout()
+        self._choose_side(force=True)
 
-    def _place_legend(self) -> None:
-        """Put the legend in the corner of the view that hides the fewest points."""
-        legend = self._legend
-        if legend is None:
+    def _choose_side(self, force: bool = False) -> None:
+        """Put the key where it costs the data the least room (only when the size changed)."""
+        plot = self._pw.getPlotItem()
+        room = (plot.width(), plot.height())
+        if not force and room == self._room:
             return
-        ds = self._ds
-        vb_rect = self._vb.boundingRect()
-        W, H = vb_rect.width(), vb_rect.height()
-        lw, lh = legend.boundingRect().width(), legend.boundingRect().height()
-        corners = [(1, 0), (0, 0), (1, 1), (0, 1)]  # (right?, bottom?) in pixel terms
-        best = corners[0]
-        if ds is not None and len(self._shown) and W > 0 and H > 0:
-            (x0, x1), (y0, y1) = self.view_range()
-            X = ds.X[self._shown]
-            px = (X[:, 0] - x0) / (x1 - x0) * W
-            py = (y1 - X[:, 1]) / (y1 - y0) * H
-            counts = []
-            for right, bottom in corners:
-                left_px = W - lw - 10 if right else 10
-                top_px = H - lh - 10 if bottom else 10
-                inside = (
-                    (px >= left_px - 4)
-                    & (px <= left_px + lw + 4)
-                    & (py >= top_px - 4)
-                    & (py <= top_px + lh + 4)
-                )
-                counts.append(int(inside.sum()))
-            best = corners[int(np.argmin(counts))]
-        right, bottom = best
-        legend.anchor(
-            itemPos=(right, bottom),
-            parentPos=(right, bottom),
-            offset=(-10 if right else 10, -10 if bottom else 10),
-        )
-        # The unit-map label takes a top corner the legend does not use.
-        label_right = 1 if best == (0, 0) else 0
-        self._label.setAnchor((label_right, 0))
-        self._label.setPos(W - 10 if label_right else 10, 10)
+        self._room = room
+        self._key.set_side(self._key.best_side(self._data_aspect))
 
     # ---- events --------------------------------------------------------------------------
 
@@ -572,9 +466,9 @@ class DataPlot(QWidget):
         self._timer.start()
 
     def _on_view_settled(self) -> None:
+        self._choose_side()
         if self._unit_values is None:
             self._render()
-        self._place_legend()
         xlim, ylim = self.view_range()
         self.viewChanged.emit(xlim, ylim)
 
@@ -586,10 +480,7 @@ class DataPlot(QWidget):
         if ev.button() != Qt.MouseButton.LeftButton:
             return
         pos = ev.scenePos()
-        if not self._vb.sceneBoundingRect().contains(pos):
-            return
-        legend = self._legend
-        if legend is not None and legend.sceneBoundingRect().contains(pos):
+        if not self._vb.sceneBoundingRect().contains(pos) or self._key.contains(pos):
             return
         self.pointClicked.emit(self._nearest(pos))
 

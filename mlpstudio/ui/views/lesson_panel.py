@@ -2,17 +2,25 @@
 
 The lessons themselves (texts, projects, checks) live in ``mlpstudio.core.lessons``; this widget
 only shows them and asks the main window to open, check or solve one.
+
+It sits in a narrow dock (260–340 px), so everything in it wraps: texts, button captions (a
+``QPushButton`` never wraps its own), and rows of buttons. No button takes the keyboard focus:
+a teacher clicks a lesson, then presses Space to train, and Space must reach the app.
 """
 
 from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QLayout,
+    QLayoutItem,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -21,6 +29,131 @@ from PySide6.QtWidgets import (
 
 from mlpstudio.core import lessons
 from mlpstudio.resources_path import examples
+
+from .. import palette
+
+PAD_X, PAD_Y = 10, 5  # around a button's caption
+
+
+class WrapButton(QPushButton):
+    """A push button whose caption wraps to the button's width.
+
+    Checkable buttons here show a state set from outside (the current lesson, the open
+    variant): a click asks for a change, it does not make it, so a refused change (unsaved
+    work kept) leaves the right button marked.
+    """
+
+    def __init__(self, text: str, tip: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setToolTip(tip)
+        self._label = QLabel(text, self)
+        self._label.setTextFormat(Qt.TextFormat.PlainText)
+        self._label.setWordWrap(True)
+        self._label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        box = QHBoxLayout(self)
+        box.setContentsMargins(PAD_X, PAD_Y, PAD_X, PAD_Y)
+        box.addWidget(self._label)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.toggled.connect(self._follow_check)
+
+    def text(self) -> str:  # the caption lives in the label, not in QPushButton's text
+        return self._label.text()
+
+    def nextCheckState(self) -> None:
+        pass  # the owner sets the checked state (see the class docstring)
+
+    def sizeHint(self) -> QSize:
+        # One line when there is room: a wrapped QLabel's own hint guesses a narrower shape.
+        width = self.fontMetrics().horizontalAdvance(self.text()) + 2 * PAD_X + 4
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        words = self.text().split() or [""]
+        widest = max(self.fontMetrics().horizontalAdvance(w) for w in words) + 2 * PAD_X + 4
+        return QSize(widest, self.heightForWidth(widest))
+
+    def heightForWidth(self, width: int) -> int:
+        return self._label.heightForWidth(max(1, width - 2 * PAD_X)) + 2 * PAD_Y
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def _follow_check(self, on: bool) -> None:
+        # The caption is a child label: give it the checked button's text colour.
+        role = QPalette.ColorRole.HighlightedText if on else QPalette.ColorRole.ButtonText
+        self._label.setForegroundRole(role)
+
+
+class FlowLayout(QLayout):
+    """Items side by side while they fit, then on the next row; none wider than the row."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self.setSpacing(spacing)
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QLayoutItem) -> None:
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._arrange(QRect(0, 0, width, 0), place=False)
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._arrange(rect, place=True)
+
+    def sizeHint(self) -> QSize:
+        return self.minimumSize()
+
+    def minimumSize(self) -> QSize:
+        size = QSize()
+        for item in self._items:
+            size = size.expandedTo(item.minimumSize())
+        m = self.contentsMargins()
+        return size + QSize(m.left() + m.right(), m.top() + m.bottom())
+
+    def _arrange(self, rect: QRect, place: bool) -> int:
+        m = self.contentsMargins()
+        area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
+        x, y, row_height, gap = area.x(), area.y(), 0, self.spacing()
+        for item in self._items:
+            if item.isEmpty():
+                continue
+            w = min(item.sizeHint().width(), max(1, area.width()))
+            if x + w > area.right() + 1 and x > area.x():
+                x, y, row_height = area.x(), y + row_height + gap, 0
+            h = item.heightForWidth(w) if item.hasHeightForWidth() else item.sizeHint().height()
+            if place:
+                item.setGeometry(QRect(QPoint(x, y), QSize(w, h)))
+            x += w + gap
+            row_height = max(row_height, h)
+        return y + row_height - rect.y() + m.bottom()
+
+
+def _wrapping_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    return label
 
 
 class LessonPanel(QWidget):
@@ -34,6 +167,7 @@ class LessonPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lesson: lessons.Lesson | None = None
+        self._current: str | None = None
         self.pages = QStackedWidget()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
@@ -46,32 +180,28 @@ class LessonPanel(QWidget):
     def _start_page(self) -> QWidget:
         page = QWidget()
         box = QVBoxLayout(page)
-        title = QLabel("<h2>Welcome to MLP Studio</h2>")
-        intro = QLabel(
-            "Press <b>Space</b> to train the network on XOR, <b>→</b> to step, <b>R</b> to "
-            "reset. Click a point to follow it through the network. Or start a lesson:"
+        box.addWidget(_wrapping_label("<h2>Welcome to MLP Studio</h2>"))
+        box.addWidget(
+            _wrapping_label(
+                "Press <b>Space</b> to train the network on XOR, <b>→</b> to step, <b>R</b> to "
+                "reset. Click a point to follow it through the network. Or start a lesson:"
+            )
         )
-        intro.setWordWrap(True)
-        box.addWidget(title)
-        box.addWidget(intro)
-        self.lesson_buttons: list[QPushButton] = []
+        self.lesson_buttons: list[WrapButton] = []
         for lesson in lessons.LESSONS:
-            button = QPushButton(f"{lesson.number}. {lesson.title}")
-            button.setToolTip(lesson.goal or lesson.title)
-            button.setStyleSheet("text-align: left; padding: 6px 10px;")
+            button = WrapButton(f"{lesson.number}. {lesson.title}", lesson.goal or lesson.title)
+            button.setCheckable(True)
             button.clicked.connect(lambda _=False, s=lesson.slug: self.openLesson.emit(s, ""))
             box.addWidget(button)
             self.lesson_buttons.append(button)
         names = examples()
         if names:
-            box.addWidget(QLabel("<b>Examples</b>"))
-            row = QHBoxLayout()
+            box.addWidget(_wrapping_label("<b>Examples</b>"))
+            row = FlowLayout()
             for name in names:
-                button = QPushButton(name)
-                button.setToolTip(f"Open the example project {name}")
+                button = WrapButton(name, f"Open the example project {name}")
                 button.clicked.connect(lambda _=False, n=name: self.openExample.emit(n))
                 row.addWidget(button)
-            row.addStretch(1)
             box.addLayout(row)
         box.addStretch(1)
         return page
@@ -79,37 +209,45 @@ class LessonPanel(QWidget):
     def _lesson_page(self) -> QWidget:
         page = QWidget()
         box = QVBoxLayout(page)
-        top = QHBoxLayout()
-        self.back = QPushButton("← All lessons")
-        self.back.setToolTip("Back to the list of lessons")
+        self.back = WrapButton("← All lessons", "Back to the list of lessons")
         self.back.clicked.connect(self.show_start)
-        self.title = QLabel()
-        self.title.setTextFormat(Qt.TextFormat.RichText)
+        top = QHBoxLayout()
         top.addWidget(self.back)
-        top.addWidget(self.title, 1)
+        top.addStretch(1)
         box.addLayout(top)
-        self.variants = QHBoxLayout()
+        self.title = _wrapping_label()
+        box.addWidget(self.title)
+        self.variants = FlowLayout()
         box.addLayout(self.variants)
         self.text = QTextBrowser()
         self.text.setOpenExternalLinks(False)
+        # Reading needs no keyboard: the wheel scrolls it, and Space stays the app's.
+        self.text.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.text.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         box.addWidget(self.text, 1)
-        self.status = QLabel()
-        self.status.setWordWrap(True)
+        self.status = _wrapping_label()
         box.addWidget(self.status)
-        buttons = QHBoxLayout()
-        self.check = QPushButton("Check")
-        self.check.setToolTip("Check the network against the lesson's goal")
+        buttons = FlowLayout()
+        self.check = WrapButton("Check", "Check the network against the lesson's goal")
         self.check.clicked.connect(self.checkRequested)
-        self.solution = QPushButton("Show a solution")
-        self.solution.setToolTip("Set weights that solve this lesson")
+        self.solution = WrapButton("Show a solution", "Set weights that solve this lesson")
         self.solution.clicked.connect(self.solutionRequested)
         buttons.addWidget(self.check)
         buttons.addWidget(self.solution)
-        buttons.addStretch(1)
         box.addLayout(buttons)
         return page
 
     # ---- state ---------------------------------------------------------------------------------
+
+    def set_current(self, slug: str | None) -> None:
+        """Mark the lesson ``slug`` as the open one in the list (``None``: no lesson is open)."""
+        self._current = slug
+        for lesson, button in zip(lessons.LESSONS, self.lesson_buttons, strict=True):
+            button.setChecked(lesson.slug == slug)
+
+    def current(self) -> str | None:
+        """The slug of the lesson marked as open, or ``None``."""
+        return self._current
 
     def show_start(self) -> None:
         self.lesson = None
@@ -118,31 +256,28 @@ class LessonPanel(QWidget):
     def show_lesson(self, lesson: lessons.Lesson, variant: str = "") -> None:
         """Show a lesson's text, its variants (e.g. AND/OR/NOT) and its buttons."""
         self.lesson = lesson
-        self.title.setText(f"<b>Lesson {lesson.number}: {lesson.title}</b>")
+        self.set_current(lesson.slug)
+        self.title.setText(f"<h3>Lesson {lesson.number}: {html.escape(lesson.title)}</h3>")
         while self.variants.count():
             item = self.variants.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
         if len(lesson.variants) > 1:
             for label, _ in lesson.variants:
-                button = QPushButton(label)
+                button = WrapButton(label, f"Open the {label} part of this lesson")
                 button.setCheckable(True)
                 button.setChecked(
                     label == variant or (not variant and label == lesson.variants[0][0])
                 )
-                button.setToolTip(f"Open the {label} part of this lesson")
                 button.clicked.connect(
                     lambda _=False, s=lesson.slug, v=label: self.openLesson.emit(s, v)
                 )
                 self.variants.addWidget(button)
-            self.variants.addStretch(1)
         # The texts are wrapped at a fixed width; let the panel wrap them to its own width.
         paragraphs = [" ".join(p.split()) for p in lesson.text.split("\n\n") if p.strip()]
+        body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
         if lesson.goal:
-            paragraphs.append(f"<b>Goal:</b> {html.escape(lesson.goal)}")
-        body = "".join(
-            f"<p>{p if p.startswith('<b>Goal') else html.escape(p)}</p>" for p in paragraphs
-        )
+            body += f"<p><b>Goal:</b> {html.escape(lesson.goal)}</p>"
         self.text.setHtml(body)
         self.check.setVisible(lesson.check is not None)
         self.solution.setVisible(lesson.solution is not None)
@@ -150,9 +285,18 @@ class LessonPanel(QWidget):
         self.pages.setCurrentIndex(1)
 
     def show_check(self, result: lessons.LessonCheck) -> None:
-        """Say whether the lesson's goal holds, and which points are wrong."""
-        colour = "#1a7f37" if result.passed else "#B2182B"
+        """Say whether the lesson's goal holds, and which points are wrong.
+
+        The lines come from ``core.lessons`` with the classes by name, as the data plot's legend
+        and the editor show them; they are shown as they are (escaped, so a class named "<5"
+        reads "<5").
+        """
+        # The theme's green or red: on a dark panel the light theme's ones are hard to read.
+        dark = self.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        colours = palette.THEMES["dark" if dark else "light"]
+        colour = colours["ok"] if result.passed else colours["warning"]
         mark = "✔" if result.passed else "✘"
-        lines = [f"<span style='color:{colour}'><b>{mark} {result.message}</b></span>"]
-        lines += [f"&nbsp;&nbsp;{w}" for w in result.wrong]
+        message = html.escape(result.message)
+        lines = [f"<span style='color:{colour}'><b>{mark} {message}</b></span>"]
+        lines += [f"&nbsp;&nbsp;{html.escape(w)}" for w in result.wrong]
         self.status.setText("<br>".join(lines))

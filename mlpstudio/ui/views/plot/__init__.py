@@ -1,0 +1,1 @@
+"""Pieces the data plot and the cost plot share: the key beside the data, regions, export."""
