@@ -256,6 +256,7 @@ def follow_lesson_panel(session: Session, panel: LessonPanel, teaching: Teaching
 
     def show() -> None:
         lesson = session.lesson
+        panel.set_current(lesson.slug if lesson is not None else None)
         if lesson is not None and (shown["lesson"], shown["variant"]) != (
             lesson.slug,
             session.lesson_variant,

@@ -138,6 +138,8 @@ class MainWindow(QMainWindow):
                 scroll.setWidgetResizable(True)
                 scroll.setWidget(widget)
                 scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+                # A click on a panel's button must leave the keys with the window (Space, →).
+                scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
                 dock.setWidget(scroll)
             self.addDockWidget(area, dock)
             self.docks[key] = dock
@@ -230,12 +232,11 @@ class MainWindow(QMainWindow):
         self.acts["presenter"].setChecked(on)
         if on:
             self._normal_state = self.saveState()
-            self._normal_font = app.font()
             for key, dock in self.docks.items():
                 dock.setVisible(key == "cost")
-            ui_theme.set_base_font(app, max(16.0, self._normal_font.pointSizeF() * 1.6))
+            ui_theme.set_base_font(app, max(16.0, ui_theme.base_font().pointSizeF() * 1.6))
         else:
-            app.setFont(self._normal_font)
+            ui_theme.set_base_font(app, None)  # exactly the normal font again
             self.restoreState(self._normal_state)
         for widget in (self.data_plot, self.network_view, self.cost_plot, self.inspector):
             widget.set_presenter(on)
