@@ -264,19 +264,40 @@ def test_process_alive():
     assert not autosave.process_alive(0)
 
 
+KILLED_APP = """
+import os, sys
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from mlpstudio.ui.main_window import MainWindow
+w = MainWindow()
+w.show()
+w.training.train_for(7)
+assert w.autosave.write_now()
+sys.stdout.write(w.session.net.params.tobytes().hex())
+sys.stdout.flush()
+os._exit(9)  # killed: no close, no shutdown, the autosave stays
+"""
+
+
 def test_a_killed_app_offers_its_work_at_the_next_start(qtbot, monkeypatch):
-    """The window autosaves while modified; a new window after a kill restores it exactly."""
+    """A real process autosaves, is killed; the next window restores its work exactly."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
     from PySide6.QtWidgets import QMessageBox
 
     from mlpstudio.ui.main_window import MainWindow
 
-    first = MainWindow()
-    qtbot.addWidget(first)
-    first.show()
-    first.training.train_for(7)
-    assert first.autosave.write_now()
-    params = first.session.net.params.copy()
-    first.training.shutdown()  # killed: no clean close, the autosave stays
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_APP], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 9, done.stderr
+    params = bytes.fromhex(done.stdout.strip())
 
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     second = MainWindow()
@@ -284,7 +305,7 @@ def test_a_killed_app_offers_its_work_at_the_next_start(qtbot, monkeypatch):
     second.show()
     second.offer_restore()
     assert second.settle()
-    assert second.session.net.params.tobytes() == params.tobytes()
+    assert second.session.net.params.tobytes() == params
     assert second.session.epoch == 7
     assert second.session.modified
     second.session.mark_modified(False)
