@@ -240,6 +240,9 @@ class MainWindow(QMainWindow):
             self.restoreState(self._normal_state)
         for widget in (self.data_plot, self.network_view, self.cost_plot, self.inspector):
             widget.set_presenter(on)
+        # The point editor's strip is for drawing, not for showing: on a projector the plot
+        # needs its rows.
+        self.editor.toolbar().setVisible(not on)
 
     def apply_theme(self, name: str) -> None:
         """Light or dark, for the whole window and every plot."""

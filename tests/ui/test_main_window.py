@@ -332,8 +332,11 @@ def test_right_arrow_steps_the_inspector_whenever_it_shows(window, qtbot):
 
 
 def test_presenter_mode_hides_panels_and_restores_them(window):
+    font = QApplication.font().pointSizeF()
     window.acts["presenter"].trigger()
     assert window.presenting
+    assert QApplication.font().pointSizeF() >= 16
+    assert window.editor.toolbar().isHidden()
     assert window.docks["training"].isHidden()
     assert not window.docks["cost"].isHidden()
     assert not window.data_plot.isHidden() and not window.network_view.isHidden()
@@ -343,6 +346,11 @@ def test_presenter_mode_hides_panels_and_restores_them(window):
     window.acts["presenter"].trigger()
     assert not window.presenting
     assert not window.docks["training"].isHidden()
+    assert not window.editor.toolbar().isHidden()
+    assert QApplication.font().pointSizeF() == font  # exactly the normal fonts again
+    window.acts["dark"].trigger()
+    window.acts["dark"].trigger()
+    assert QApplication.font().pointSizeF() == font  # and the theme leaves them alone
 
 
 def test_whole_batch_selection_feeds_the_diagram(window):
