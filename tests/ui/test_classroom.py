@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from mlpstudio.core import setup_text
@@ -82,3 +83,13 @@ def test_everything_fits_a_projector(window, qtbot, size):
     assert plot.width() >= 300
     for view in (window.network_view, window.cost_plot):
         assert view.width() >= 120 and view.height() >= 120
+
+
+def test_the_message_never_keeps_saying_epoch_0_after_training(window, qtbot):
+    window.teaching.open_lesson("xor-learned")
+    assert window.settle()
+    assert "epoch 0" in window.status.message.text()
+    qtbot.keyClick(window.data_plot.plot_widget, Qt.Key.Key_Right)
+    assert window.settle()
+    assert "epoch 0" not in window.status.message.text()
+    assert window.status.labels["epoch"].text() == "Epoch 1"

@@ -132,7 +132,9 @@ class TrainingController(QObject):
             s.say(s.build_error or "Nothing to train on: draw or load some training points.")
             return
         s.mark_modified()
-        self.worker.step(unit or s.step_unit)
+        unit = unit or s.step_unit
+        self.worker.step(unit)
+        s.say(f"One step: {'an' if unit == 'epoch' else 'a'} {unit}.")  # what is true now
 
     def reset(self) -> None:
         self.pause()
@@ -166,6 +168,7 @@ class TrainingController(QObject):
         self.pause()
         self.session.mark_modified()
         self.worker.run_epochs(epochs)
+        self.session.say(f"Trained {epochs:,} epochs.")
         self.settle(timeout_ms=600_000)
 
     def settle(self, timeout_ms: int = 30_000) -> bool:
