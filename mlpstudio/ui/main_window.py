@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.settings = app_settings()
         self.theme = str(self.settings.value("theme", "light")) if restore else "light"
         self.presenting = False
+        self._lesson_shown: tuple | None = None
         self._sized = False
         self._layout_restored = False
 
@@ -186,9 +187,14 @@ class MainWindow(QMainWindow):
     # ---- window-level views -------------------------------------------------------------------
 
     def _lesson_changed(self) -> None:
-        if self.session.lesson is not None:
+        """A newly opened lesson brings its text to the front (not a new verdict of its check,
+        and not in presenter mode, which shows the plots alone)."""
+        s = self.session
+        opened = (s.lesson.slug, s.lesson_variant) if s.lesson is not None else None
+        if opened is not None and opened != self._lesson_shown and not self.presenting:
             self.docks["lesson"].show()
             self.docks["lesson"].raise_()
+        self._lesson_shown = opened
 
     def _inspector_shown(self, visible: bool) -> None:
         if visible:

@@ -93,3 +93,15 @@ def test_the_message_never_keeps_saying_epoch_0_after_training(window, qtbot):
     assert window.settle()
     assert "epoch 0" not in window.status.message.text()
     assert window.status.labels["epoch"].text() == "Epoch 1"
+
+
+def test_presenter_mode_keeps_the_panels_away_while_a_lesson_trains(window, qtbot):
+    window.teaching.open_lesson("xor-learned")
+    assert window.settle()
+    window.acts["presenter"].trigger()
+    window.training.train_for(5)
+    qtbot.keyClick(window.data_plot.plot_widget, Qt.Key.Key_Right)
+    assert window.settle()
+    assert window.docks["lesson"].isHidden()
+    window.acts["presenter"].trigger()
+    assert not window.docks["lesson"].isHidden()
