@@ -181,7 +181,11 @@ class ToolBar(QWidget):
         bar = QHBoxLayout(self)
         bar.setContentsMargins(6, 3, 6, 3)
         bar.setSpacing(2)
-        bar.addWidget(QLabel("edges"))
+        # The word gives way first on a narrow diagram; the buttons never shrink below their text.
+        caption = QLabel("edges")
+        caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        caption.setMinimumWidth(0)
+        bar.addWidget(caption)
         self.mode_group = QButtonGroup(self)
         self.mode_group.setExclusive(True)
         self.mode_buttons: dict[str, QToolButton] = {}
@@ -194,6 +198,7 @@ class ToolBar(QWidget):
             b.setToolTip(tips[mode])
             b.setChecked(mode == current)
             b.clicked.connect(lambda _=False, m=mode: self.modeClicked.emit(m))
+            b.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
             self.mode_group.addButton(b)
             self.mode_buttons[mode] = b
             bar.addWidget(b)
@@ -202,6 +207,7 @@ class ToolBar(QWidget):
         self.numbers_button.setObjectName("numbers")
         self.numbers_button.setText("numbers")
         self.numbers_button.setCheckable(True)
+        self.numbers_button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         self.numbers_button.setChecked(True)
         self.numbers_button.setToolTip(
             "Write the values beside units and edges when there is room (else on hover)"
