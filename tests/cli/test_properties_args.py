@@ -32,6 +32,10 @@ from mlpstudio import cli, resources_path
 from mlpstudio.core import datasets, project, scaling
 from mlpstudio.core.network import Network
 
+# Each test drives a real window (or thousands of generated cases): the long part of the
+# suite, skipped by `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
+
 FAST = settings(
     derandomize=True,
     database=None,

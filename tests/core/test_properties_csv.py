@@ -19,11 +19,16 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mlpstudio.core import csvio
 from mlpstudio.core.datasets import DataError, Dataset
+
+# Each test drives a real window (or thousands of generated cases): the long part of the
+# suite, skipped by `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
 
 FILE = "points.csv"
 FAST = settings(

@@ -35,6 +35,10 @@ from mlpstudio.core.network import INITS, Network
 from mlpstudio.core.project import Project, ProjectError, schema
 from mlpstudio.core.training import SETTING_RANGES, History, TrainSettings
 
+# Each test drives a real window (or thousands of generated cases): the long part of the
+# suite, skipped by `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
+
 SOURCE = "hostile.json"
 FAST = settings(
     derandomize=True,

@@ -15,6 +15,10 @@ from mlpstudio.core import project as core_project
 from mlpstudio.ui.controllers import autosave
 from mlpstudio.ui.controllers.autosave import AutosaveController, ago
 
+# Each test drives a real window (or thousands of generated cases): the long part of the
+# suite, skipped by `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
+
 QUIET = 3_600_000  # an interval no test waits for: those tests call write_now()
 
 
@@ -270,6 +274,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from mlpstudio.ui.main_window import MainWindow
+
 w = MainWindow()
 w.show()
 w.training.train_for(7)

@@ -9,6 +9,10 @@ from PySide6.QtGui import QGuiApplication
 
 from mlpstudio.core import setup_text
 
+# Each test drives a real window (or thousands of generated cases): the long part of the
+# suite, skipped by `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
+
 
 def test_copy_then_paste_set_up_recreates_the_same_run(window, qtbot):
     window.data_panel.generator.setCurrentText("spirals")

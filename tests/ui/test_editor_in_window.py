@@ -14,6 +14,11 @@ from mlpstudio.core import csvio
 from mlpstudio.ui.main_window import MainWindow
 from mlpstudio.ui.views.csv_dialog import CsvImportDialog
 
+# Each test drives a real window (or thousands of generated cases): the long part of the
+# suite, skipped by `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
+
+
 IRIS = Path(__file__).resolve().parents[2] / "resources" / "datasets" / "iris.csv"
 LEFT, RIGHT = Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton
 CTRL, SHIFT = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier

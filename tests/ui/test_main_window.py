@@ -11,6 +11,10 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from mlpstudio.ui.main_window import MainWindow
 
+# Each test drives a real window (or thousands of generated cases): the long part of the
+# suite, skipped by `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
+
 
 def trainer(w: MainWindow):
     """The worker's trainer, read after settle() (the worker is idle then)."""

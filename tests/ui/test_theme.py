@@ -17,6 +17,10 @@ from PySide6.QtWidgets import (
 
 from mlpstudio.ui import palette, theme
 
+# Each test drives a real window (or thousands of generated cases): the long part of the
+# suite, skipped by `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def app(qapp):

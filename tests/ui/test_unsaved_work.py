@@ -14,6 +14,10 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from mlpstudio.core import Trainer, lessons
 from mlpstudio.core import project as core_project
 
+# Each test drives a real window (or thousands of generated cases): the long part of the
+# suite, skipped by `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def asked(monkeypatch):
@@ -175,7 +179,7 @@ def test_settings_act_from_the_first_second(window, qtbot):
     window.training.set_playing(False)
     assert window.settle()
     epochs = window.session.epoch
-    assert epochs <= 3  # slow motion: not thousands of epochs
+    assert epochs <= 10  # slow motion (1 epoch/s): a handful, not thousands
     s = window.session
     ds = s.dataset
     net = s.network_spec.build(ds.n_features, ds.n_classes, seed=0)
