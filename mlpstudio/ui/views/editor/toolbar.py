@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from ....core.editing import MAX_CLASSES, MIN_CLASSES
 from ... import palette
-from .flow_layout import FlowLayout
+from ..flow_layout import FlowLayout
 from .tools import TOOL_TEXT, Tool
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ class EditorToolbar(QWidget):
         super().__init__(parent)
         self.editor = editor
         self.setObjectName("data-editor-toolbar")
-        flow = FlowLayout(self)
+        flow = FlowLayout(self, spacing=10, row_spacing=1)
         flow.setContentsMargins(4, 2, 4, 2)
 
         # The tools.

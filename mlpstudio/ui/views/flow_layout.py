@@ -1,7 +1,7 @@
 """A layout that puts its items in rows, wrapping to the width it gets (Qt's "flow layout").
 
-The editor's toolbar uses it so that its groups wrap onto more rows in a narrow pane instead of
-making the pane wide.
+The editor's toolbar and the lesson panel's buttons use it, so a narrow pane gets more rows
+instead of a horizontal scroll bar; an item wider than the row is narrowed to it.
 """
 
 from __future__ import annotations
@@ -11,15 +11,16 @@ from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
 
 
 class FlowLayout(QLayout):
-    """Lays its items out in rows, wrapping to the width it gets (Qt's "flow layout" example).
+    """Items side by side while they fit, then on the next row; none wider than the row."""
 
-    The toolbar's groups wrap onto more rows in a narrow pane instead of making it wide.
-    """
-
-    def __init__(self, parent: QWidget | None = None, hspace: int = 10, vspace: int = 1) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, spacing: int = 6, row_spacing: int | None = None
+    ) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
-        self._hspace, self._vspace = hspace, vspace
+        self.setSpacing(spacing)
+        self._row_gap = spacing if row_spacing is None else row_spacing
+        self.setContentsMargins(0, 0, 0, 0)
 
     def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
@@ -59,15 +60,16 @@ class FlowLayout(QLayout):
     def _arrange(self, rect: QRect, place: bool) -> int:
         m = self.contentsMargins()
         area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
-        x, y, row_height = area.x(), area.y(), 0
+        x, y, row_height, gap = area.x(), area.y(), 0, self.spacing()
         for item in self._items:
             if item.isEmpty():
                 continue
-            hint = item.sizeHint()
-            if x + hint.width() > area.right() + 1 and row_height > 0:
-                x, y, row_height = area.x(), y + row_height + self._vspace, 0
+            w = min(item.sizeHint().width(), max(1, area.width()))
+            if x + w > area.right() + 1 and x > area.x():
+                x, y, row_height = area.x(), y + row_height + self._row_gap, 0
+            h = item.heightForWidth(w) if item.hasHeightForWidth() else item.sizeHint().height()
             if place:
-                item.setGeometry(QRect(QPoint(x, y), hint))
-            x += hint.width() + self._hspace
-            row_height = max(row_height, hint.height())
+                item.setGeometry(QRect(QPoint(x, y), QSize(w, h)))
+            x += w + gap
+            row_height = max(row_height, h)
         return y + row_height - rect.y() + m.bottom()
