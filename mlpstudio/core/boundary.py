@@ -46,7 +46,10 @@ def unit_maps(
     """
     if net.n_inputs != 2:
         raise ValueError("unit maps need a network with exactly 2 inputs")
-    fw = _as_float32(net).forward(grid(xlim, ylim, n, n))
+    # A diverging network's large weights may overflow float32 to inf (and inf − inf to NaN):
+    # the maps then show those values as they are, without a warning per repaint.
+    with np.errstate(all="ignore"):
+        fw = _as_float32(net).forward(grid(xlim, ylim, n, n))
     return [a.T.reshape(a.shape[1], n, n) for a in fw.a[1:]]
 
 

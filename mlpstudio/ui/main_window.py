@@ -200,7 +200,7 @@ class MainWindow(QMainWindow):
         if visible:
             # The formulas need room: give the bottom area more height while it is shown.
             dock = self.docks["inspector"]
-            if dock.height() < 420 and self.height() > 700:
+            if not dock.isFloating() and dock.height() < 420 and self.height() > 700:
                 self.resizeDocks([dock], [min(460, self.height() // 2)], Qt.Orientation.Vertical)
 
     def inspector_showing(self) -> bool:
@@ -304,7 +304,7 @@ class MainWindow(QMainWindow):
             # the bottom docks give it up rather than squeeze the plot.
             for key in ("cost", "inspector"):
                 dock = self.docks[key]
-                if dock.isVisible() and dock.height() > MIN_DOCK_PX:
+                if dock.isVisible() and not dock.isFloating() and dock.height() > MIN_DOCK_PX:
                     height = max(MIN_DOCK_PX, self.height() // 5)
                     self.resizeDocks([dock], [height], Qt.Orientation.Vertical)
 

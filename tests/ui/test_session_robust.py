@@ -43,3 +43,60 @@ def test_clear_then_whole_batch_and_inspector_raise_nothing(window, qtbot):
     window.editor.add_point(-0.5, -0.5)
     assert window.settle()
     assert np.isfinite(s.net.params).all()
+
+
+def test_new_seed_and_regenerate_at_the_largest_seed_wrap_to_zero(window, qtbot):
+    """The largest seed plus one overflowed Qt's spin boxes; it comes back to 0."""
+    panel = window.training_panel
+    panel.seed.setValue(2**31 - 1)
+    assert window.settle()
+    assert window.session.settings.seed == 2**31 - 1
+    window.acts["new_seed"].trigger()
+    assert window.settle()
+    assert window.session.settings.seed == 0 and panel.seed.value() == 0
+    panel.seed.setValue(2**31 - 1)
+    panel.new_seed.click()
+    assert window.settle()
+    assert window.session.settings.seed == 0
+    data = window.data_panel
+    data.seed.setValue(2**31 - 1)
+    data.regenerate.click()
+    assert window.settle()
+    assert data.seed.value() == 0 and window.session.data_spec.seed == 0
+
+
+def test_a_floating_inspector_and_presenter_mode_give_no_qt_warning(window, qtbot):
+    from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+
+    seen: list[str] = []
+
+    def handler(kind, context, text):
+        if kind != QtMsgType.QtDebugMsg and not text.startswith("This plugin does not support"):
+            seen.append(text)
+
+    old = qInstallMessageHandler(handler)
+    try:
+        dock = window.docks["inspector"]
+        dock.setFloating(True)
+        dock.show()
+        window.acts["presenter"].trigger()
+        window.acts["presenter"].trigger()
+        window.resize(1024, 700)
+        qtbot.wait(20)
+    finally:
+        qInstallMessageHandler(old)
+    assert seen == []
+
+
+def test_unit_maps_of_a_huge_network_warn_about_nothing():
+    import warnings
+
+    from mlpstudio.core import Network
+    from mlpstudio.core import boundary as core_boundary
+
+    net = Network([2, 3, 1], ["linear", "linear"], seed=0)
+    net.params[:] = 1e30
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        maps = core_boundary.unit_maps(net, (-1e10, 1e10), (-1e10, 1e10), 8)
+    assert maps[0].shape == (3, 8, 8)

@@ -145,7 +145,8 @@ class TrainingController(QObject):
         """New initial weights from ``seed`` (default: the next one), epoch 0."""
         s = self.session
         self.pause()
-        s.update_settings(seed=s.settings.seed + 1 if seed is None else int(seed))
+        seed = (s.settings.seed + 1) % 2**31 if seed is None else int(seed) % 2**31
+        s.update_settings(seed=seed)
         if s.net is not None:
             s.net.initialise(s.settings.seed)
         s.mark_modified()

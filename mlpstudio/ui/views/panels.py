@@ -33,6 +33,7 @@ from mlpstudio.core.specs import MAX_HIDDEN_LAYERS, MAX_WIDTH, DataSpec, Network
 from mlpstudio.core.training import SETTING_RANGES
 
 MAX_PANEL_WIDTH = MAX_WIDTH
+SEED_LIMIT = 2**31  # seeds are 0 … 2³¹ − 1, as the project file stores them
 # Speed slider stops, in epochs per second; the last means "as fast as possible".
 SPEEDS: tuple[float | None, ...] = (1, 2, 5, 10, 30, 100, 300, 1000, None)
 
@@ -65,6 +66,11 @@ def _dspin(lo: float, hi: float, value: float, decimals: int, tip: str) -> QDoub
     box.setKeyboardTracking(False)
     box.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
     return box
+
+
+def next_seed(seed: int) -> int:
+    """The seed after ``seed``, back to 0 after the largest one (2³¹ − 1) instead of overflowing."""
+    return (int(seed) + 1) % SEED_LIMIT
 
 
 def speed_words(speed: float | None) -> str:
@@ -150,7 +156,7 @@ class DataPanel(QWidget):
             self.specChanged.emit()
 
     def _regenerate(self) -> None:
-        self.seed.setValue(self.seed.value() + 1)
+        self.seed.setValue(next_seed(self.seed.value()))
 
     def spec(self) -> DataSpec:
         name = self.generator.currentText()
@@ -460,7 +466,7 @@ class TrainingPanel(QWidget):
 
     def _new_seed(self) -> None:
         self.seed.blockSignals(True)
-        self.seed.setValue(self.seed.value() + 1)
+        self.seed.setValue(next_seed(self.seed.value()))
         self.seed.blockSignals(False)
         self.newSeedRequested.emit()
 
