@@ -103,7 +103,7 @@ class MainWindow(QMainWindow):
         self.network_panel = NetworkPanel()
         self.training_panel = TrainingPanel()
         # The editor draws on the data plot; its toolbar sits right above it.
-        self.editor = DataEditor(self.data_plot, drive_plot=False)
+        self.editor = DataEditor(self.data_plot, self.session.points, drive_plot=False)
         self.editor.set_tool(Tool.SELECT)
         plot_box = QWidget()
         column = QVBoxLayout(plot_box)

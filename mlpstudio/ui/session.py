@@ -25,6 +25,7 @@ from mlpstudio.core import (
     lessons,
 )
 from mlpstudio.core import scaling as core_scaling
+from mlpstudio.core.editing import PointSet
 from mlpstudio.core.specs import DataSpec, NetworkSpec
 from mlpstudio.core.training import Snapshot
 
@@ -58,6 +59,9 @@ class Session(QObject):
         self.raw: datasets.Dataset = datasets.from_arrays(np.zeros((0, 2)), np.zeros(0, int))
         self.dataset: datasets.Dataset = self.raw  # what is trained on (maybe standardised)
         self.source = ""  # where non-generated points came from
+        # The points as the editor edits them, with their undo stack (500 steps): the session
+        # owns them; the editor works on this object and reports each edit back as new data.
+        self.points = PointSet()
         self.standardise = False
         self.scaling: dict | None = None  # {"mean": [...], "std": [...]} when standardised
         self.network_spec = NetworkSpec()

@@ -100,3 +100,17 @@ def test_unit_maps_of_a_huge_network_warn_about_nothing():
         warnings.simplefilter("error")
         maps = core_boundary.unit_maps(net, (-1e10, 1e10), (-1e10, 1e10), 8)
     assert maps[0].shape == (3, 8, 8)
+
+
+def test_the_session_owns_the_points_and_their_undo_stack(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    s = window.session
+    assert window.editor.points is s.points
+    n = s.raw.n_points
+    window.editor.add_point(0.1, 0.1)
+    assert s.points.can_undo and s.raw.n_points == n + 1
+    plot = window.data_plot.plot_widget
+    plot.setFocus()
+    qtbot.keyClick(plot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert s.raw.n_points == n and s.points.can_redo
