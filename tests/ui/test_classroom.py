@@ -109,3 +109,25 @@ def test_presenter_mode_keeps_the_panels_away_while_a_lesson_trains(window, qtbo
     assert window.docks["lesson"].isHidden()
     window.acts["presenter"].trigger()
     assert not window.docks["lesson"].isHidden()
+
+
+def test_a_screenshot_of_a_bad_file_prints_the_error_and_exits(tmp_path):
+    """Headless, no one can close an error box: the error goes to stderr, status 1, no hang."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "mlpstudio-project", "version": 1, "network": 3}')
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "-m", "mlpstudio", "--screenshot", str(tmp_path / "o.png"), str(bad)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert done.returncode == 1
+    assert "mlpstudio: error: cannot open file: bad.json" in done.stderr
+    assert not (tmp_path / "o.png").exists()
