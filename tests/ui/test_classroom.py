@@ -131,3 +131,42 @@ def test_a_screenshot_of_a_bad_file_prints_the_error_and_exits(tmp_path):
     assert done.returncode == 1
     assert "mlpstudio: error: cannot open file: bad.json" in done.stderr
     assert not (tmp_path / "o.png").exists()
+
+
+def test_the_inspector_apply_button_is_reachable_at_1024x700(window, qtbot):
+    window.resize(1024, 700)
+    window.docks["inspector"].show()
+    window.docks["inspector"].raise_()
+    window.session.select_point(0)
+    assert window.settle()
+    button = next(
+        b
+        for b in window.inspector.findChildren(type(window.training_panel.reset))
+        if b.text() == "Apply step"
+    )
+    scroll = window.docks["inspector"].widget()
+    scroll.ensureWidgetVisible(button)  # the dock scrolls to it, as a wheel turn would
+    qtbot.waitUntil(lambda: not button.visibleRegion().isEmpty())
+    top_left = button.mapTo(window, button.rect().topLeft())
+    assert top_left.x() >= 0 and top_left.x() + button.width() <= window.width()
+    assert top_left.y() >= 0 and top_left.y() + button.height() <= window.height()
+    params = window.session.net.params.copy()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.settle()
+    assert not (window.session.net.params == params).all()
+
+
+def test_closing_a_panel_gives_its_room_back_and_the_view_menu_restores_it(window, qtbot):
+    plot_width = window.data_plot.width()
+    window.docks["training"].close()
+    window.docks["network"].close()
+    window.docks["data"].close()
+    window.docks["lesson"].close()
+    qtbot.waitUntil(lambda: window.data_plot.width() > plot_width)
+    wide = window.data_plot.width()
+    view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    toggle = next(a for a in view_menu.actions() if a.text() == "Training")
+    toggle.trigger()
+    qtbot.waitUntil(lambda: window.docks["training"].isVisible())
+    qtbot.waitUntil(lambda: window.data_plot.width() < wide)
+    assert window.data_plot.width() >= 300
