@@ -170,3 +170,31 @@ def test_closing_a_panel_gives_its_room_back_and_the_view_menu_restores_it(windo
     qtbot.waitUntil(lambda: window.docks["training"].isVisible())
     qtbot.waitUntil(lambda: window.data_plot.width() < wide)
     assert window.data_plot.width() >= 300
+
+
+@pytest.mark.parametrize("number", range(1, 8))
+def test_every_lesson_runs_from_the_keyboard_at_1024x700(window, qtbot, number):
+    """Open the lesson from its menu, then Space, Space, →, R on the plot: what a teacher does."""
+    window.resize(1024, 700)
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Lessons")
+    menu.actions()[number - 1].trigger()
+    assert window.settle()
+    s = window.session
+    assert s.lesson is not None and s.lesson.number == number
+    assert window.lesson_panel.current() == s.lesson.slug
+    plot = window.data_plot.plot_widget
+    plot.setFocus()
+    if s.can_train():
+        qtbot.keyClick(plot, Qt.Key.Key_Space)
+        assert s.running
+        qtbot.waitUntil(lambda: s.epoch >= 1, timeout=10_000)
+        qtbot.keyClick(plot, Qt.Key.Key_Space)
+        assert window.settle() and not s.running
+    start = s.epoch
+    qtbot.keyClick(plot, Qt.Key.Key_Right)
+    assert window.settle()
+    assert s.epoch == start + 1 or s.step_unit != "epoch" or not s.can_train()
+    qtbot.keyClick(plot, Qt.Key.Key_R)
+    assert window.settle()
+    assert s.epoch == 0
+    assert window.data_plot.height() >= 300
