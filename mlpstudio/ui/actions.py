@@ -31,6 +31,7 @@ class Actions(dict):
         super().__init__()
         self.window = window
         self.recent_menu: QMenu | None = None
+        self._shown_running: bool | None = None
 
     def add(
         self,
@@ -80,8 +81,11 @@ class Actions(dict):
             action.blockSignals(False)
 
     def show_running(self) -> None:
-        sp = QStyle.StandardPixmap
         running = self.window.session.running
+        if running == self._shown_running:
+            return  # stateChanged comes with every frame: set the icon only when it changes
+        self._shown_running = running
+        sp = QStyle.StandardPixmap
         icon = sp.SP_MediaPause if running else sp.SP_MediaPlay
         self["play"].setIcon(self.window.style().standardIcon(icon))
 
