@@ -344,3 +344,11 @@ def test_a_failure_in_the_background_is_shown_not_lost(qtbot, tmp_path, monkeypa
     assert d.start_import()
     qtbot.waitUntil(lambda: not d.is_reading(), timeout=5000)
     assert "cannot import (KeyError" in d.error_text() and d.ok_button.isEnabled()
+
+
+def test_closing_the_window_during_a_read_stops_the_reader_first(qtbot, big_csv):
+    d = dialog(qtbot, big_csv)
+    assert d.start_import()
+    d.close()  # the window's close button, or a test's teardown
+    assert not d.is_reading() and not d.isVisible()
+    assert d.result() == QDialog.DialogCode.Rejected and d.result_dataset() is None

@@ -522,6 +522,15 @@ class CsvImportDialog(QDialog):
             return
         super().reject()
 
+    def closeEvent(self, event) -> None:
+        # Closing the window (not Esc, which stops a read first): no worker may outlive the
+        # dialog and report to a deleted object, so stop it and wait (one block of rows).
+        if self._reader.running() or self._reading:
+            self._reader.cancel()
+            self._reader.wait()
+            self._set_reading(False)  # its queued "finished" may never be delivered now
+        super().closeEvent(event)
+
     def done(self, result: int) -> None:
         # However the dialog closes, no worker outlives it (it stops within one block of rows).
         if self._reader.running():
