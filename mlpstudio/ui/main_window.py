@@ -253,7 +253,7 @@ class MainWindow(QMainWindow):
     def apply_theme(self, name: str) -> None:
         """Light or dark, for the whole window and every plot."""
         self.theme = name
-        ui_theme.apply(QApplication.instance(), name)
+        ui_theme.apply(QApplication.instance(), name, self)
         for view in (self.data_plot, self.cost_plot, self.network_view, self.editor):
             view.set_theme(name)
         self.acts["dark"].setChecked(name == "dark")

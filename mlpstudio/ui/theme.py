@@ -71,8 +71,11 @@ def palette_for(name: str) -> QPalette:
     return pal
 
 
-def apply(app: QApplication | None, name: str) -> None:
-    """Switch ``app`` to the ``light`` or ``dark`` theme (fast: only the palette changes)."""
+def apply(app: QApplication | None, name: str, window: QWidget | None = None) -> None:
+    """Switch ``app`` to the ``light`` or ``dark`` theme (fast: only the palette changes).
+
+    ``window``: one more window to reach even before it is shown (the main window applies its
+    theme while it is being built)."""
     if app is None:
         return
     if not app.property("mlpstudio_fusion"):
@@ -86,8 +89,8 @@ def apply(app: QApplication | None, name: str) -> None:
     if app.styleSheet() != sheet:
         app.setStyleSheet(sheet)
     app.setPalette(palette_for(name))
-    _reach_every_widget(app, QEvent.Type.ApplicationPaletteChange)
-    _repolish_styled(app)
+    _reach_every_widget(app, QEvent.Type.ApplicationPaletteChange, window)
+    _repolish_styled(app, window)
 
 
 def base_font(app: QApplication | None = None) -> QFont:
@@ -107,7 +110,9 @@ def set_base_font(app: QApplication, point_size: float | None = None) -> None:
     app.setFont(font)
 
 
-def _reach_every_widget(app: QApplication, kind: QEvent.Type) -> None:
+def _reach_every_widget(
+    app: QApplication, kind: QEvent.Type, window: QWidget | None = None
+) -> None:
     """Tell every widget that the application's palette or font changed.
 
     Under an application style sheet Qt tells only the windows, and a widget inside keeps
@@ -115,14 +120,29 @@ def _reach_every_widget(app: QApplication, kind: QEvent.Type) -> None:
     A widget that gets the event takes the application's value unless it set its own.
     """
     event = QEvent(kind)
-    for widget in app.allWidgets():
+    for widget in _shown_widgets(app, window):
         QApplication.sendEvent(widget, event)
 
 
-def _repolish_styled(app: QApplication) -> None:
+def _shown_widgets(app: QApplication, window: QWidget | None = None) -> list[QWidget]:
+    """The widgets of the windows on screen. Not ``allWidgets()``: that also holds widgets of
+    closed windows and widgets waiting for ``deleteLater``, and an event sent to one of those
+    while it is being torn down crashes Qt. A hidden window gets the change when it is shown
+    (Qt sends its widgets the application's palette and font on polish)."""
+    roots = [w for w in app.topLevelWidgets() if w.isVisible()]
+    if window is not None and window not in roots:
+        roots.append(window)
+    shown: list[QWidget] = []
+    for root in roots:
+        shown.append(root)
+        shown.extend(root.findChildren(QWidget))
+    return shown
+
+
+def _repolish_styled(app: QApplication, window: QWidget | None = None) -> None:
     """Polish again the widgets whose style-sheet rules Qt resolved against the old palette or
     font (a checked button's colours, a dock title's bold font)."""
-    for widget in app.allWidgets():
+    for widget in _shown_widgets(app, window):
         if isinstance(widget, PALETTE_STYLED):
             style = widget.style()
             style.unpolish(widget)
