@@ -31,7 +31,6 @@ class Actions(dict):
         super().__init__()
         self.window = window
         self.recent_menu: QMenu | None = None
-        self._shown_running: bool | None = None
 
     def add(
         self,
@@ -82,9 +81,6 @@ class Actions(dict):
 
     def show_running(self) -> None:
         running = self.window.session.running
-        if running == self._shown_running:
-            return  # stateChanged comes with every frame: set the icon only when it changes
-        self._shown_running = running
         sp = QStyle.StandardPixmap
         icon = sp.SP_MediaPause if running else sp.SP_MediaPlay
         self["play"].setIcon(self.window.style().standardIcon(icon))
@@ -209,7 +205,7 @@ def build_actions(w: MainWindow) -> Actions:
         "Ctrl+Shift+V",
         tip="Recreate a run from a set-up line on the clipboard",
     )
-    s.stateChanged.connect(acts.show_running)
+    s.runningChanged.connect(acts.show_running)
     s.selectionChanged.connect(lambda: acts["batch"].setChecked(s.whole_batch))
     s.displayChanged.connect(acts.show_display)
 

@@ -39,7 +39,7 @@ class Throttle:
         self.session, self.draw, self.seconds = session, draw, seconds
         self.last = 0.0
         self.pending = False
-        session.stateChanged.connect(self._state_changed)
+        session.runningChanged.connect(self._running_changed)
 
     def __call__(self) -> None:
         now = time.perf_counter()
@@ -49,7 +49,7 @@ class Throttle:
         self.last, self.pending = now, False
         self.draw()
 
-    def _state_changed(self) -> None:
+    def _running_changed(self) -> None:
         if self.pending and not self.session.running:
             self()
 
@@ -98,7 +98,7 @@ def follow_training_panel(
         panel.set_step_unit(session.step_unit)
 
     session.settingsChanged.connect(show_settings)
-    session.stateChanged.connect(lambda: panel.set_running(session.running))
+    session.runningChanged.connect(lambda: panel.set_running(session.running))
     panel.playToggled.connect(training.set_playing)
     panel.stepRequested.connect(training.step)
     panel.resetRequested.connect(training.reset)
@@ -179,8 +179,8 @@ def follow_diagram(session: Session, view, training: TrainingController) -> None
     session.weightsChanged.connect(redraw)
     session.dataChanged.connect(show_selection)
     session.selectionChanged.connect(show_selection)
-    session.stateChanged.connect(show_state)
-    session.displayChanged.connect(lambda: view.set_plane(*session.plane))
+    session.runningChanged.connect(show_state)
+    session.planeChanged.connect(lambda: view.set_plane(*session.plane))
     session.focusChanged.connect(lambda: view.highlight(*(session.highlight or ([], []))))
     session.focusChanged.connect(lambda: view.set_hidden_values(session.quiz_hidden))
     view.weightEdited.connect(training.set_param)
@@ -243,7 +243,7 @@ def follow_inspector(
         session.weightsChanged,
         session.selectionChanged,
         session.dataChanged,
-        session.stateChanged,
+        session.runningChanged,
     ):
         signal.connect(refresh)
     session.focusChanged.connect(follow_focus)
@@ -298,4 +298,5 @@ def follow_editor(session: Session, editor, setup: SetupController) -> None:
 def follow_status(session: Session, bar: StatusBar) -> None:
     redraw = Throttle(session, bar.refresh)
     session.stateChanged.connect(redraw)
+    session.runningChanged.connect(bar.refresh)
     session.architectureChanged.connect(bar.refresh)

@@ -48,10 +48,12 @@ class Session(QObject):
     selectionChanged = Signal()  # the followed point, whole batch, the unit whose map is shown
     fileChanged = Signal()  # path or the unsaved-work flag
     lessonChanged = Signal()  # the open lesson, its variant or its check's verdict
-    stateChanged = Signal()  # running or paused, epoch, metrics, rate
+    stateChanged = Signal()  # epoch, metrics, rate (every frame while training)
+    runningChanged = Signal()  # training started or stopped
     messageChanged = Signal(str)  # one line for the status bar
     focusChanged = Signal()  # the unit or edge pointed at in the diagram, or highlighted
-    displayChanged = Signal()  # the part of the plane in view; whether test points show
+    displayChanged = Signal()  # the view switches: test points, hard regions, log cost
+    planeChanged = Signal()  # the part of the plane in view (every pan and zoom)
 
     def __init__(self) -> None:
         super().__init__()
@@ -348,7 +350,7 @@ class Session(QObject):
     def set_running(self, on: bool) -> None:
         if on != self.running:
             self.running = on
-            self.stateChanged.emit()
+            self.runningChanged.emit()
 
     # ---- selection -----------------------------------------------------------------------
 
@@ -383,7 +385,7 @@ class Session(QObject):
 
     def set_plane(self, xlim: tuple[float, float], ylim: tuple[float, float]) -> None:
         self.plane = (tuple(xlim), tuple(ylim))
-        self.displayChanged.emit()
+        self.planeChanged.emit()
 
     def set_show_test(self, on: bool) -> None:
         self.show_test = on

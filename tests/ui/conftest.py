@@ -35,3 +35,16 @@ def window(qtbot):
     yield w
     w.session.mark_modified(False)
     w.shutdown()
+
+
+@pytest.fixture
+def view(qtbot):
+    """A network diagram on its own, 700×500, shown (a test module may define its own)."""
+    from mlpstudio.ui.views.diagram import NetworkView
+
+    v = NetworkView()
+    qtbot.addWidget(v)
+    v.resize(700, 500)
+    v.show()
+    qtbot.waitExposed(v)
+    return v

@@ -19,16 +19,6 @@ from mlpstudio.core.numformat import num
 from mlpstudio.ui.views.diagram import NetworkView
 
 
-@pytest.fixture
-def view(qtbot):
-    v = NetworkView()
-    qtbot.addWidget(v)
-    v.resize(700, 500)
-    v.show()
-    qtbot.waitExposed(v)
-    return v
-
-
 def lesson3() -> Network:
     """The network of lesson 3: a 2-2-1 of step units, every weight and bias 0."""
     net = Network([2, 2, 1], "step", seed=0)

@@ -17,7 +17,7 @@ from mlpstudio.core import diagnostics as dg
 from mlpstudio.core.network import Network
 from mlpstudio.core.numformat import num
 from mlpstudio.core.training import Trainer, TrainSettings, snapshot
-from mlpstudio.ui.views.diagram import NetworkView, render_png
+from mlpstudio.ui.views.diagram import render_png
 
 SHAPES = [
     ([2, 2, 1], "sigmoid"),
@@ -26,16 +26,6 @@ SHAPES = [
     ([3, 5, 2], "sigmoid"),
     ([2, 1], "sigmoid"),
 ]
-
-
-@pytest.fixture
-def view(qtbot):
-    v = NetworkView()
-    qtbot.addWidget(v)
-    v.resize(700, 500)
-    v.show()
-    qtbot.waitExposed(v)
-    return v
 
 
 def xor():

@@ -36,7 +36,7 @@ class TeachingController(QObject):
         self.training = training
         self.window = parent
         session.weightsChanged.connect(self._weights_changed)
-        session.stateChanged.connect(self._weights_changed)
+        session.runningChanged.connect(self._weights_changed)
 
     def open_lesson(self, slug: str, variant: str = "") -> bool:
         """Open a built-in lesson (a project plus a text)."""

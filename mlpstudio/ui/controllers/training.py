@@ -106,7 +106,7 @@ class TrainingController(QObject):
             s.say(s.build_error or "Nothing to train on: draw or load some training points.")
             on = False
         if on == s.running:
-            s.stateChanged.emit()  # a button that toggled itself shows the truth again
+            s.runningChanged.emit()  # a button that toggled itself shows the truth again
             return
         s.set_running(on)
         if on:

@@ -452,8 +452,6 @@ class TrainingPanel(QWidget):
 
     def set_running(self, on: bool) -> None:
         """Show the running state without emitting ``playToggled``."""
-        if self.play.isChecked() == on and self.play.text() == ("Pause" if on else "Play"):
-            return  # called with every frame while training: only a change is drawn
         sp = QStyle.StandardPixmap
         self.play.blockSignals(True)
         self.play.setChecked(on)
