@@ -114,3 +114,19 @@ def test_the_session_owns_the_points_and_their_undo_stack(window, qtbot):
     plot.setFocus()
     qtbot.keyClick(plot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert s.raw.n_points == n and s.points.can_redo
+
+
+def test_the_optimiser_table_decides_which_network_a_rule_can_train(window):
+    s = window.session
+    window.training_panel.optimizer.setCurrentText("perceptron")  # 2-4-1 sigmoid: refused
+    assert s.settings.optimizer == "gd"
+    assert "perceptron rule needs" in window.status.message.text()
+    assert window.training_panel.optimizer.currentText() == "gd"  # the panel shows the truth
+
+    window.teaching.open_lesson("one-neuron")
+    assert window.settle()
+    if s.settings.optimizer == "perceptron":  # a new hidden layer: back to gradient descent
+        window.network_panel.add_layer.click()
+        assert window.settle()
+        assert s.settings.optimizer == "gd" and "gradient descent" in window.status.message.text()
+        assert s.net.sizes[1:-1] and s.can_train()

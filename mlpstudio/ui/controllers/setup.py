@@ -13,7 +13,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QGuiApplication
 
-from mlpstudio.core import TrainingError, TrainSettings, datasets, setup_text
+from mlpstudio.core import TrainingError, TrainSettings, datasets, optimizers, setup_text
 from mlpstudio.core.specs import DataSpec, NetworkSpec
 
 from ..session import Session, fit_scaling
@@ -84,10 +84,18 @@ class SetupController(QObject):
         if not self.confirm_discard():
             s.architectureChanged.emit()  # the panel shows the network kept
             return False
-        if s.settings.optimizer == "perceptron" and spec.hidden:
+        ds = s.dataset
+        try:
+            net = spec.build(ds.n_features, ds.n_classes, seed=s.settings.seed)
+        except ValueError:
+            net = None  # build_network below says why and keeps the network in use
+        # The optimiser table knows which networks each rule can train (the perceptron rule:
+        # one layer of step units); a shape it cannot train falls back to gradient descent.
+        reason = optimizers.get(s.settings.optimizer).check(net) if net is not None else None
+        if reason:
             s.update_settings(optimizer="gd")
-            s.say("The perceptron rule needs no hidden layer: switched to gradient descent.")
-        if not s.build_network(spec):
+            s.say(f"{reason[:1].upper()}{reason[1:]}: switched to gradient descent.")
+        if not s.build_network(spec, net):
             return False
         s.mark_modified()
         return True
@@ -103,8 +111,9 @@ class SetupController(QObject):
             s.say(str(e))
             s.settingsChanged.emit()
             return False
-        if settings.optimizer == "perceptron" and s.net is not None and not s.net.perceptron_ok():
-            s.say("The perceptron rule needs no hidden layer and a step output unit.")
+        reason = optimizers.get(settings.optimizer).check(s.net) if s.net is not None else None
+        if reason:
+            s.say(f"{reason[:1].upper()}{reason[1:]}.")
             s.settingsChanged.emit()
             return False
         if settings != s.settings:
