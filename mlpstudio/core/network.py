@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import activations as act_table
+from . import features as features_mod
 from . import losses, notation
 
 Array = np.ndarray
@@ -96,8 +97,17 @@ class Network:
         seed: int = 0,
         init: str = "xavier",
         dtype: type | str = np.float64,
+        features: tuple[str, ...] | list[str] | None = None,
     ) -> None:
         self.sizes = _check_sizes(sizes)
+        # Derived inputs (core/features.py): the input layer holds one unit per feature of the
+        # 2-D point; None means the point's coordinates themselves.
+        self.features = features_mod.normalise(features)
+        if self.features is not None and len(self.features) != self.sizes[0]:
+            raise ValueError(
+                f"{len(self.features)} input features need {len(self.features)} input units, "
+                f"got sizes[0] = {self.sizes[0]}"
+            )
         n_layers = len(self.sizes) - 1
         if activations is None:
             activations = ["sigmoid"] * n_layers
@@ -145,7 +155,8 @@ class Network:
 
     @property
     def n_inputs(self) -> int:
-        return self.sizes[0]
+        """Coordinates of a point the network reads (2 with derived features, else ``n_1``)."""
+        return features_mod.N_COORDINATES if self.features is not None else self.sizes[0]
 
     @property
     def n_outputs(self) -> int:
@@ -195,7 +206,10 @@ class Network:
     def describe(self) -> str:
         """Short text such as ``2-4-1 sigmoid/sigmoid, squared_error``."""
         shape = "-".join(map(str, self.sizes))
-        return f"{shape} {'/'.join(self.activations)}, {self.loss}"
+        text = f"{shape} {'/'.join(self.activations)}, {self.loss}"
+        if self.features is not None:
+            text += f", inputs {features_mod.text(self.features)}"
+        return text
 
     # ---- initialisation ------------------------------------------------------------------
 
@@ -284,7 +298,7 @@ class Network:
 
     def predict_proba(self, X: Array) -> Array:
         """The output layer's activations ``a^(L)`` for every row of ``X``."""
-        X = self._as_input(X)
+        X = self.as_points(X)
         m = len(X)
         rows = max(256, BLOCK_ELEMENTS // max(self.sizes[1:]))
         if m <= rows:
@@ -295,7 +309,7 @@ class Network:
             stop = min(start + rows, m)
             if stop - start < rows:
                 ws = self.workspace(stop - start)
-            out[start:stop] = self.forward_into(X[start:stop], ws)
+            out[start:stop] = self.forward_into(self.input_layer(X[start:stop]), ws)
         return out
 
     def predict(self, X: Array) -> Array:
@@ -367,7 +381,8 @@ class Network:
         # Per-point gradients were summed above; one call turns all of them into means.
         ws.grads *= 1.0 / len(X)
 
-    def _as_input(self, X: Array) -> Array:
+    def as_points(self, X: Array) -> Array:
+        """Points as a 2-D array in this network's float type, checked against ``n_inputs``."""
         X = np.asarray(X, dtype=self.dtype)
         if X.ndim == 1:
             X = X.reshape(1, -1)
@@ -375,8 +390,18 @@ class Network:
             raise ValueError(f"expected points with {self.n_inputs} features, got shape {X.shape}")
         return X
 
+    def input_layer(self, points: Array) -> Array:
+        """``a^(1)`` for checked points: the points, or their derived features."""
+        if self.features is None:
+            return points
+        return features_mod.expand(points, self.features)
+
+    def _as_input(self, X: Array) -> Array:
+        return self.input_layer(self.as_points(X))
+
     def forward(self, X: Array) -> Forward:
-        """The forward pass over a batch, keeping every ``z`` and ``a`` (``a[0]`` is ``X``)."""
+        """The forward pass over a batch, keeping every ``z`` and ``a`` (``a[0]`` is ``a^(1)``:
+        ``X``, or its derived features)."""
         X = self._as_input(X)
         ws = self.workspace(len(X))
         self.forward_into(X, ws)

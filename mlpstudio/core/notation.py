@@ -102,6 +102,27 @@ def a_name(l: Index, j: Index) -> str:
     return f"x{_sub(j)}" if l == 1 else f"a{_sub(j)}{_sup(l)}"
 
 
+def feature_name(key: str) -> str:
+    """A derived input's name as markup, e.g. ``x_{1}^{2}`` for ``x1^2`` (see ``core.features``).
+
+    The keys are the project file's spelling: ``x1``, ``x2``, ``x1^2``, ``x2^2``, ``x1*x2``,
+    ``sin(x1)``, ``sin(x2)``.
+    """
+    x1, x2 = a_name(1, 0), a_name(1, 1)
+    names = {
+        "x1": x1,
+        "x2": x2,
+        "x1^2": f"{x1}^{{2}}",
+        "x2^2": f"{x2}^{{2}}",
+        "x1*x2": f"{x1}{x2}",
+        "sin(x1)": f"sin {x1}",
+        "sin(x2)": f"sin {x2}",
+    }
+    if key not in names:
+        raise KeyError(key)
+    return names[key]
+
+
 def delta_name(l: Index, j: Index) -> str:
     """``δ_{j}^{(l)} = ∂E_x/∂z_j^(l)``: the error signal of unit j of layer l."""
     return f"δ{_sub(j)}{_sup(l)}"

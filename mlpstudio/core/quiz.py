@@ -118,7 +118,7 @@ def bias_exercise(
     """``δ_j^(l)`` from the engine's backward pass beside the central difference of the cost in
     ``b_j^(l)`` (``layer_index`` is the list index ``l − 2``), on a float64 copy of ``net``."""
     probe = net.astype(np.float64)
-    X = probe._as_input(X)
+    X = probe.as_points(X)
     fw = probe.forward(X)
     bw = probe.backward(fw, Y)
     Y = np.asarray(Y, dtype=np.float64).reshape(fw.output.shape)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import datasets
+from . import features as features_mod
 from .network import Network
 
 MAX_HIDDEN_LAYERS = 8  # what the app's network panel offers
@@ -61,10 +62,20 @@ class NetworkSpec:
     single_output: bool = True  # one output unit for two classes
     init: str = "xavier"
     dtype: str = "float64"
+    # Derived inputs of 2-D points (core/features.py); None: the point's coordinates.
+    features: tuple[str, ...] | None = None
 
     def sizes(self, n_inputs: int, n_classes: int) -> list[int]:
-        """``[n_1, …, n_L]``: the inputs, the hidden widths, one output per class (or one)."""
+        """``[n_1, …, n_L]``: the inputs (one unit per feature), the hidden widths, one output
+        per class (or one)."""
         n_out = 1 if (n_classes == 2 and self.single_output) else n_classes
+        features = features_mod.normalise(self.features)
+        if features is not None:
+            if n_inputs != features_mod.N_COORDINATES:
+                raise ValueError(
+                    f"derived input features need data with 2 inputs, this data has {n_inputs}"
+                )
+            n_inputs = len(features)
         return [n_inputs, *(n for n, _ in self.hidden), n_out]
 
     def activations(self) -> list[str]:
@@ -79,6 +90,7 @@ class NetworkSpec:
             seed=seed,
             init=self.init,
             dtype=self.dtype,
+            features=self.features,
         )
 
     @classmethod
@@ -91,4 +103,5 @@ class NetworkSpec:
             single_output=net.n_outputs == 1,
             init=net.init,
             dtype=str(net.dtype),
+            features=net.features,
         )

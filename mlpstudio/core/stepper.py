@@ -151,7 +151,7 @@ class BackpropStepper:
             raise ValueError(f"learning_rate must be a finite number, got {learning_rate!r}")
         self.net = net.copy()
         self.learning_rate = float(learning_rate)
-        self.X = self.net._as_input(X).copy()
+        self.X = self.net.as_points(X).copy()
         if not len(self.X):
             raise ValueError("there are no points to step on")
         Y = diagnostics.targets(Y, len(self.X), self.net.n_outputs, self.net.dtype)

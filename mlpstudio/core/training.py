@@ -194,20 +194,23 @@ class Trainer:
         Everything is checked before anything is stored, so a refusal keeps the old points.
         """
         net = self.net
-        X = net._as_input(X)
+        X = net.as_points(X)
         y = np.asarray(y, dtype=np.int64)
         if len(X) == 0:
             raise TrainingError("there are no training points")
         if len(y) != len(X):
             raise TrainingError(f"{len(X)} points but {len(y)} labels")
         _check_finite(X, "training")
+        # The input layer is computed once here (derived features), not on every batch.
+        X = net.input_layer(X)
         Y = net.encode(y, self.n_classes)
         if X_test is not None and len(X_test):
-            X_test = net._as_input(X_test)
+            X_test = net.as_points(X_test)
             y_test = np.asarray(y_test, dtype=np.int64)
             if len(y_test) != len(X_test):
                 raise TrainingError(f"{len(X_test)} test points but {len(y_test)} labels")
             _check_finite(X_test, "test")
+            X_test = net.input_layer(X_test)
             test = (X_test, y_test, net.encode(y_test, self.n_classes))
         else:
             test = (None, None, None)

@@ -127,6 +127,8 @@ def _network(project: Project) -> dict[str, Any]:
         "initial_weights": [_rows(W) for W in init_W],
         "initial_biases": [_floats(b) for b in init_b],
     }
+    if net.features is not None:  # written only when used: older readers see what they know
+        block["features"] = list(net.features)
     if project.standardisation is not None:
         block["standardisation"] = Standardisation.from_dict(project.standardisation).to_dict()
     return block

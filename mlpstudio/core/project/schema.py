@@ -52,6 +52,7 @@ NETWORK_KEYS = (
     "initial_weights",
     "initial_biases",
     "standardisation",
+    "features",
 )
 STANDARDISATION_KEYS = ("mean", "std")
 DATASET_KEYS = ("feature_names", "class_names", "points", "labels", "split", "generator")

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from .. import activations as act_table
+from .. import features as features_mod
 from .. import losses, optimizers, scaling
 from ..datasets import DataError, Dataset
 from ..network import INITS, MAX_LAYERS, MAX_UNITS, Network
@@ -104,9 +105,13 @@ def network(block: Any) -> tuple[Network, dict | None]:
         raise InvalidError(
             "network.dtype", f"expected one of {', '.join(schema.DTYPES)}, found {short(dtype)}"
         )
+    features = None
+    if block.get("features") is not None:
+        features = input_features(block["features"], sizes[0])
+    n_inputs = sizes[0] if features is None else features_mod.N_COORDINATES
     standardisation = None
     if block.get("standardisation") is not None:
-        standardisation = stored_standardisation(block["standardisation"], sizes[0])
+        standardisation = stored_standardisation(block["standardisation"], n_inputs)
 
     # The arrays last: everything cheap to check has passed.
     weights = _weights(require(block, "weights", where), "network.weights", sizes)
@@ -119,7 +124,9 @@ def network(block: Any) -> tuple[Network, dict | None]:
         initial_biases = _biases(block["initial_biases"], "network.initial_biases", sizes)
 
     try:
-        net = Network(sizes, activations, loss, seed=seed, init=init, dtype=dtype)
+        net = Network(
+            sizes, activations, loss, seed=seed, init=init, dtype=dtype, features=features
+        )
     except ValueError as exc:
         raise InvalidError("network", str(exc)) from None
     net.set_params(np.concatenate([*(W.ravel() for W in weights), *biases]))
@@ -129,6 +136,31 @@ def network(block: Any) -> tuple[Network, dict | None]:
     if not (np.isfinite(net.params).all() and np.isfinite(net.initial_params).all()):
         raise InvalidError("network.weights", f"values too large for {dtype}")
     return net, standardisation
+
+
+def input_features(value: Any, n_units: int) -> tuple[str, ...] | None:
+    """The derived inputs (``core/features.py``), one per input unit, each known and listed once."""
+    where = "network.features"
+    keys = list_(value, where, None)
+    for i, key in enumerate(keys):
+        if not isinstance(key, str):
+            raise InvalidError(f"{where}[{i}]", f"expected a feature name, found {found(key)}")
+        if key not in features_mod.KEYS:
+            raise InvalidError(
+                f"{where}[{i}]",
+                f"unknown input feature {short(key)} (known: {', '.join(features_mod.KEYS)})",
+            )
+    try:
+        checked = features_mod.check(keys)
+    except ValueError as exc:
+        raise InvalidError(where, str(exc)) from None
+    if list(checked) != keys:
+        raise InvalidError(where, f"list the features in this order: {', '.join(checked)}")
+    if len(checked) != n_units:
+        raise InvalidError(
+            where, f"{len(checked)} features, but network.sizes[0] is {n_units} input units"
+        )
+    return features_mod.normalise(checked)
 
 
 def stored_standardisation(value: Any, n_inputs: int) -> dict:
