@@ -13,6 +13,7 @@ import argparse
 
 from mlpstudio.core import activations as act_table
 from mlpstudio.core import datasets
+from mlpstudio.core import features as features_mod
 from mlpstudio.core.network import MAX_LAYERS, MAX_UNITS, Network
 from mlpstudio.core.specs import NetworkSpec
 
@@ -78,6 +79,16 @@ def network_spec(args: argparse.Namespace, n_inputs: int, n_classes: int) -> Net
         if out_act is None:
             out_act = _default_output(loss, perceptron and not hidden, given[-1] > 1)
         single_output = given[-1] == 1
+    features = None
+    if getattr(args, "inputs", None):
+        try:
+            features = features_mod.normalise(features_mod.parse(args.inputs))
+        except ValueError as exc:
+            raise UsageError(f"--inputs: {exc}") from None
+        if features is not None and n_inputs != features_mod.N_COORDINATES:
+            raise UsageError(
+                f"--inputs: derived features need data with 2 inputs, the data has {n_inputs}"
+            )
     spec = NetworkSpec(
         hidden=hidden,
         output_activation=out_act,
@@ -85,6 +96,7 @@ def network_spec(args: argparse.Namespace, n_inputs: int, n_classes: int) -> Net
         single_output=single_output,
         init=args.init or "xavier",
         dtype=args.dtype or "float64",
+        features=features,
     )
     sizes = spec.sizes(n_inputs, n_classes)
     if given is not None:

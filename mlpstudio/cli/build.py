@@ -23,7 +23,7 @@ from .architecture import build_network
 from .common import UsageError, items
 from .limits import NO_TARGET
 
-NETWORK_FLAGS = ("layers", "activation", "output_activation", "loss", "init", "dtype")
+NETWORK_FLAGS = ("layers", "activation", "output_activation", "loss", "init", "dtype", "inputs")
 DATA_FLAGS = ("points", "noise", "classes", "data_seed", "features", "label", "standardise")
 
 

@@ -13,6 +13,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from mlpstudio.core import losses, project
+from mlpstudio.core import notation as nt
 
 from .common import EXIT_OK, finite, fmt, pct, to_json
 
@@ -77,6 +78,7 @@ def _report(p: project.Project, file: str) -> dict[str, Any]:
             "seed": net.seed,
             "dtype": net.dtype.name,
             "standardised": p.standardisation is not None,
+            "features": None if net.features is None else list(net.features),
             "warnings": net.warnings(),
         },
         "dataset": None,
@@ -108,6 +110,9 @@ def _text(p: project.Project, report: dict[str, Any], file: str) -> str:
         f"          {net.n_params} parameters, {net.dtype.name}, initialised {net.init} "
         f"with seed {net.seed}" + (", inputs standardised" if p.standardisation is not None else "")
     )
+    if net.features is not None:
+        names = ", ".join(nt.plain(nt.feature_name(k)) for k in net.features)
+        lines.append(f"inputs:   {names} (derived from the point's x_1, x_2)")
     if ds is None:
         lines.append("dataset:  none (a model without data)")
     else:

@@ -98,6 +98,8 @@ def inspection(
         "network": net.describe(),
         "point": np.asarray(x, dtype=np.float64).tolist(),
         "standardised": p.standardisation is not None,
+        "input": a1[0].tolist(),  # the point as the network reads it (standardised)
+        "features": None if net.features is None else list(net.features),
         "target": Y[0].tolist(),
         "target_class": target_class,
         "target_name": names[target_class],
@@ -136,7 +138,7 @@ def _text(info: dict[str, Any], source: str, p: project.Project) -> str:
     if info["standardised"]:
         lines += [
             f"point    {vec(info['point'])}",
-            f"input    {_X} = (point − mean) / std = {vec(layers[0]['a'])}",
+            f"input    {_X} = (point − mean) / std = {vec(info['input'])}",
         ]
     else:
         lines.append(f"point    {_X} = {vec(info['point'])}")
@@ -147,7 +149,9 @@ def _text(info: dict[str, Any], source: str, p: project.Project) -> str:
         f"Forward pass: {nt.plain(nt.z_rule())},  {nt.plain(nt.a_rule())}",
         "Layer 1 (input)",
     ]
-    lines += [f"  {_value(nt.a_name(1, k), v)}" for k, v in enumerate(layers[0]["a"])]
+    lines += [
+        f"  {_value(nt.input_name(net.features, k), v)}" for k, v in enumerate(layers[0]["a"])
+    ]
     for layer in layers[1:]:
         l = layer["layer"]
         kind = ", output" if l == L else ""

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from mlpstudio.core import activations as act_table
 from mlpstudio.core import datasets, losses, optimizers, project
+from mlpstudio.core import features as features_mod
 from mlpstudio.core.network import INITS, MAX_UNITS
 from mlpstudio.core.project import schema
 
@@ -122,6 +123,12 @@ def add_arguments(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPa
     net.add_argument("--loss", choices=losses.LOSSES, help="default squared_error (the lecture's)")
     net.add_argument("--init", choices=INITS, help="initial weights (default xavier)")
     net.add_argument("--dtype", choices=project.DTYPES, help="float type (default float64)")
+    net.add_argument(
+        "--inputs",
+        metavar="x1,x2,...",
+        help="what the input units see, for 2-D points: x1,x2 (default) plus any derived "
+        f"features of {', '.join(features_mod.KEYS)}; e.g. x1,x2,x1*x2",
+    )
 
     tr = t.add_argument_group("training")
     tr.add_argument(

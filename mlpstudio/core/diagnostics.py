@@ -49,6 +49,9 @@ class Inspection:
     cost: float | None
     forward: Forward
     backward: Backward | None
+    # The point(s) as given (their mean for a batch): ``a[0]`` differs once the network has
+    # derived input features.
+    x: Array | None = None
 
     @property
     def is_batch(self) -> bool:
@@ -107,6 +110,7 @@ def inspect(net: Network, X: Array, Y: Array | None = None) -> Inspection:
         cost=bw.cost if bw else None,
         forward=fw,
         backward=bw,
+        x=mean(net.as_points(X)),
     )
 
 
@@ -155,11 +159,14 @@ class Plane:
     """Every unit's activation over an ``n × n`` grid of the input plane, and its saturation there.
 
     ``maps[i]`` has shape ``(n_l, n, n)`` (row 0 at ``ylim[0]``, as :func:`boundary.unit_maps`);
-    ``saturation[i]`` is the fraction of grid points where the unit blocks δ.
+    ``saturation[i]`` is the fraction of grid points where the unit blocks δ; ``inputs`` holds
+    the input units' maps ``(n_1, n, n)`` when they are derived features (else None: x₁ and x₂
+    are the plane's own axes).
     """
 
     maps: list[Array]
     saturation: list[Array]
+    inputs: Array | None = None
 
 
 def map_ranges(maps: list[Array]) -> list[tuple[Array, Array]]:
@@ -185,7 +192,8 @@ def plane(net: Network, xlim: tuple[float, float], ylim: tuple[float, float], n:
         fw = small.forward(boundary.grid(xlim, ylim, n, n))
         gp = g_prime(small, fw)
     maps = [a.T.reshape(a.shape[1], n, n) for a in fw.a[1:]]
-    return Plane(maps=maps, saturation=saturation(net, gp))
+    inputs = None if net.features is None else fw.a[0].T.reshape(net.sizes[0], n, n)
+    return Plane(maps=maps, saturation=saturation(net, gp), inputs=inputs)
 
 
 # ---- formulas with numbers -------------------------------------------------------------------
@@ -201,7 +209,7 @@ def _text(markup: str) -> str:
 def unit_title(net: Network, layer: int, j: int) -> str:
     """``hidden unit 2 of layer 3 (tanh)`` or ``input x_1`` for list layer ``layer``."""
     if layer < 0:
-        return f"input {_text(notation.a_name(1, j))}"
+        return f"input {_text(notation.input_name(net.features, j))}"
     role = "output" if layer == len(net.activations) - 1 else "hidden"
     return f"{role} unit {j + 1} of layer {layer + 2} ({net.activations[layer]})"
 
@@ -224,7 +232,9 @@ def unit_formulas(
     if layer < 0:
         x = insp.a[0][j]
         what = f"mean over {insp.n_points} points" if insp.is_batch else "the selected point"
-        lines.append(f"a = {_text(notation.a_name(1, j))} = {num(x, _DIGITS)}  ({what})")
+        lines.append(
+            f"a = {_text(notation.input_name(net.features, j))} = {num(x, _DIGITS)}  ({what})"
+        )
         return lines
     name = net.activations[layer]
     z, a, gp = insp.z[layer][j], insp.a[layer + 1][j], insp.g_prime[layer][j]
@@ -316,7 +326,11 @@ def edge_formulas(
 ) -> list[str]:
     """Lines describing ``w_jk`` of list layer ``layer``: value, ``δ_j a_k``, last update."""
     idx = net.param_index("w", layer, j, k)
-    src = _text(notation.a_name(1, k)) if layer == 0 else f"unit {k + 1} of layer {layer + 1}"
+    src = (
+        _text(notation.input_name(net.features, k))
+        if layer == 0
+        else f"unit {k + 1} of layer {layer + 1}"
+    )
     lines = [f"{notation.param_text(net, idx)}: from {src} to unit {j + 1} of layer {layer + 2}"]
     lines.append(f"w = {num(net.weights[layer][j, k], _DIGITS)}")
     dj, ak = _text(notation.delta_name(None, "j")), _text(notation.a_name(None, "k"))

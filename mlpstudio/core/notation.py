@@ -123,6 +123,18 @@ def feature_name(key: str) -> str:
     return names[key]
 
 
+def input_name(features: Sequence[str] | None, k: int) -> str:
+    """Input unit ``k``'s name: ``x_{k}``, or its derived feature's (``x_{1}x_{2}``)."""
+    return a_name(1, k) if features is None else feature_name(features[k])
+
+
+def unit_name(l: Index, j: Index, features: Sequence[str] | None = None) -> str:
+    """``a_{j}^{(l)}``, with the input layer's units named by their features when it has them."""
+    if l == 1 and isinstance(j, int) and features is not None:
+        return feature_name(features[j])
+    return a_name(l, j)
+
+
 def delta_name(l: Index, j: Index) -> str:
     """``δ_{j}^{(l)} = ∂E_x/∂z_j^(l)``: the error signal of unit j of layer l."""
     return f"δ{_sub(j)}{_sup(l)}"

@@ -4,9 +4,10 @@ The line holds the data generator and its seed, the architecture and the trainin
 
     mlpstudio 1 data=spirals points=200 noise=0.1 classes=3 data-seed=0 test=0.2
     hidden=8:tanh,8:tanh out=sigmoid loss=squared_error single=yes init=xavier dtype=float64
-    opt=adam lr=0.01 batch=32 momentum=0.9 l2=0 target=none max=none seed=0
+    [inputs=x1,x2,x1*x2] opt=adam lr=0.01 batch=32 momentum=0.9 l2=0 target=none max=none seed=0
 
-(one line in practice). Pasting it back makes exactly the same points and initial weights.
+(one line in practice; ``inputs`` appears only when the network has derived input features,
+see ``core/features.py``). Pasting it back makes exactly the same points and initial weights.
 Points drawn by hand or loaded from a file are not in it: only generated data travels this way.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import datasets
+from . import features as features_mod
 from .project import schema
 from .specs import MAX_HIDDEN_LAYERS, MAX_WIDTH, DataSpec, NetworkSpec
 from .training import TrainingError, TrainSettings
@@ -60,6 +62,7 @@ def to_text(setup: Setup) -> str:
         f"single={'yes' if n.single_output else 'no'}",
         f"init={n.init}",
         f"dtype={n.dtype}",
+        *([f"inputs={features_mod.text(n.features)}"] if n.features is not None else []),
         f"opt={s.optimizer}",
         f"lr={_number(s.learning_rate)}",
         f"batch={s.batch_size}",
@@ -97,9 +100,10 @@ def _hidden(text: str) -> list[tuple[int, str]]:
 
 KEYS = (
     *("data", "points", "noise", "classes", "data-seed", "test", "std"),
-    *("hidden", "out", "loss", "single", "init", "dtype"),
+    *("hidden", "out", "loss", "single", "init", "dtype", "inputs"),
     *("opt", "lr", "batch", "momentum", "l2", "target", "max", "seed"),
 )
+OPTIONAL = ("inputs",)  # absent from lines written before derived features existed
 
 
 def from_text(text: str) -> Setup:
@@ -119,7 +123,7 @@ def from_text(text: str) -> Setup:
         if key in values:
             raise SetupError(f"{key} is given twice")
         values[key] = value
-    missing = [k for k in KEYS if k not in values]
+    missing = [k for k in KEYS if k not in values and k not in OPTIONAL]
     if missing:
         raise SetupError(f"missing: {', '.join(missing)}")
     data = DataSpec(
@@ -130,6 +134,10 @@ def from_text(text: str) -> Setup:
         seed=int(_parse_number("data-seed", values["data-seed"], int)),
         test_ratio=float(_parse_number("test", values["test"], float)),
     )
+    try:
+        features = features_mod.normalise(features_mod.parse(values.get("inputs", "x1,x2")))
+    except ValueError as e:
+        raise SetupError(f"inputs: {e}") from None
     for key in ("single", "std"):
         if values[key] not in ("yes", "no"):
             raise SetupError(f"{key}: expected yes or no, found {values[key]!r}")
@@ -140,6 +148,7 @@ def from_text(text: str) -> Setup:
         single_output=values["single"] == "yes",
         init=values["init"],
         dtype=values["dtype"],
+        features=features,
     )
     target = values["target"]
     most = values["max"]

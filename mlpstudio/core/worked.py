@@ -97,11 +97,14 @@ def _z(st: BackpropStepper, i: int, j: int, p: int, note: str) -> Formula:
     n_in = len(a_prev)
     inputs = []
     for k in range(n_in):
-        inputs += [(nt.w_name(l, j, k), float(W[j, k])), (nt.a_name(l - 1, k), float(a_prev[k]))]
+        a_k = nt.unit_name(l - 1, k, st.net.features)
+        inputs += [(nt.w_name(l, j, k), float(W[j, k])), (a_k, float(a_prev[k]))]
     inputs.append((nt.b_name(l, j), float(b[j])))
     details = ()
     if n_in <= 4:
-        terms = " + ".join(f"{nt.w_name(l, j, k)} {nt.a_name(l - 1, k)}" for k in range(n_in))
+        terms = " + ".join(
+            f"{nt.w_name(l, j, k)} {nt.unit_name(l - 1, k, st.net.features)}" for k in range(n_in)
+        )
         details = (f"{nt.z_name(l, j)} = {terms} + {nt.b_name(l, j)}",)
     return Formula(
         lhs=nt.z_name(l, j),

@@ -14,12 +14,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
-import stat
-from pathlib import Path
 from typing import Any
 
 from ..csvio import NotARegularFileError, open_regular
@@ -144,44 +141,4 @@ def save(project: Project, path: str | os.PathLike) -> None:
     files that earlier, interrupted saves of the same file left are removed (``tempfiles``).
     """
     data = to_json(project).encode("utf-8")
-    path = Path(path)
-    try:  # keep the permissions of the file we replace; a new one gets the umask's default
-        mode: int | None = stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        mode = None
-    tmp = tempfiles.temp_path(path)
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as exc:  # name the file the user asked for, not our temporary one
-        raise OSError(exc.errno, exc.strerror, os.fspath(path)) from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            tempfiles.hold(f.fileno())  # until closed: a cleaner sees this save in progress
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-            if mode is not None:
-                os.chmod(tmp, mode)
-            if os.name == "nt":  # Windows cannot rename an open file; POSIX keeps the lock
-                f.close()
-            os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_folder(path.parent)
-    tempfiles.remove_stale(path)
-
-
-def _fsync_folder(folder: Path) -> None:
-    # Makes the rename itself durable on POSIX; folders cannot be opened this way on Windows.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    tempfiles.write_atomic(path, data)

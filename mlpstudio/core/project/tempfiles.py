@@ -15,11 +15,15 @@ leftovers of ``NAME``'s own saves, and only those:
 
 Cleaning is best effort: a folder that cannot be listed or a file that cannot be removed is
 skipped silently, since the save or load it accompanies has succeeded.
+
+:func:`write_atomic` is the save itself, for any bytes: project files use it, and so do the
+exported models (``core/export``), which may also ask it never to replace an existing file.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import secrets
@@ -98,3 +102,81 @@ def _in_use(path: str) -> bool:
     finally:
         os.close(fd)  # also releases the lock just taken
     return False
+
+
+def write_atomic(path: str | os.PathLike, data: bytes, *, overwrite: bool = True) -> None:
+    """Write ``data`` to ``path`` atomically; on any error the old file stays as it was.
+
+    The bytes go to a temporary file beside ``path`` (:func:`temp_path`, locked with
+    :func:`hold` while written), are flushed and fsynced, and the file is then renamed over
+    ``path``, keeping the permissions of the file it replaces. With ``overwrite=False`` an
+    existing ``path`` is never replaced: ``FileExistsError`` names it, also when the file
+    appeared while the data was being written. An ``OSError`` names ``path``, not the temporary
+    file. Afterwards, leftovers of interrupted writes of ``path`` are removed (:func:`remove_stale`).
+    """
+    path = Path(path)
+    if not overwrite and os.path.lexists(path):
+        raise _exists(path)
+    try:  # keep the permissions of the file we replace; a new one gets the umask's default
+        mode: int | None = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mode = None
+    tmp = temp_path(path)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as exc:  # name the file the user asked for, not our temporary one
+        raise OSError(exc.errno, exc.strerror, os.fspath(path)) from None
+    try:
+        with os.fdopen(fd, "wb") as f:
+            hold(f.fileno())  # until closed: a cleaner sees this write in progress
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+            if mode is not None:
+                os.chmod(tmp, mode)
+            if os.name == "nt":  # Windows cannot rename an open file; POSIX keeps the lock
+                f.close()
+            if overwrite:
+                os.replace(tmp, path)
+            else:
+                _place_new(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_folder(path.parent)
+    remove_stale(path)
+
+
+def _exists(path: Path) -> FileExistsError:
+    return FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), os.fspath(path))
+
+
+def _place_new(tmp: Path, path: Path) -> None:
+    """Give the written ``tmp`` the name ``path`` only if no file has it (then ``tmp`` goes)."""
+    try:
+        # A hard link fails if the name exists, with no moment at which it could be replaced.
+        os.link(tmp, path)
+    except FileExistsError:
+        raise _exists(path) from None
+    except OSError:  # a file system without hard links: check, then rename
+        if os.path.lexists(path):
+            raise _exists(path) from None
+        os.replace(tmp, path)
+        return
+    with contextlib.suppress(OSError):
+        os.unlink(tmp)
+
+
+def _fsync_folder(folder: Path) -> None:
+    # Makes the rename itself durable on POSIX; folders cannot be opened this way on Windows.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
