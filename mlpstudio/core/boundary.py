@@ -53,6 +53,18 @@ def unit_maps(
     return [a.T.reshape(a.shape[1], n, n) for a in fw.a[1:]]
 
 
+def input_maps(
+    net: Network, xlim: tuple[float, float], ylim: tuple[float, float], n: int = 24
+) -> Array:
+    """``a^(1)`` over an ``n × n`` grid, shape ``(n_1, n, n)``: each input unit's value (its
+    derived feature, or x₁ and x₂ themselves) over the plane, row 0 at ``ylim[0]``."""
+    if net.n_inputs != 2:
+        raise ValueError("input maps need a network with exactly 2 inputs")
+    with np.errstate(all="ignore"):
+        a1 = _as_float32(net).input_layer(grid(xlim, ylim, n, n))
+    return a1.T.reshape(net.sizes[0], n, n)
+
+
 def probabilities(net: Network, out: Array) -> Array:
     """Turn outputs ``(..., n_L)`` into class confidences ``(..., K)`` summing to 1.
 

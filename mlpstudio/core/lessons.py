@@ -246,6 +246,7 @@ LESSONS: list[Lesson] = [
         [
             ("perceptron rule", "02-xor-problem.json"),
             ("sigmoid, gradient descent", "02-xor-problem-sigmoid.json"),
+            ("sigmoid + input x₁x₂", "02-xor-problem-product.json"),
         ],
         check=check_xor_neuron,
     ),
@@ -387,6 +388,17 @@ def build_projects() -> dict[str, core_project.Project]:
         optimizer="gd",
         learning_rate=2.0,
         max_epochs=2000,
+    )
+    out["02-xor-problem-product.json"] = _project(
+        "Lesson 2: a sigmoid neuron with the input x1*x2",
+        "The same sigmoid unit with a third input, the product x1*x2: now one neuron "
+        "separates XOR.",
+        Network([3, 1], "sigmoid", seed=1, features=("x1", "x2", "x1*x2")),
+        generate("xor"),
+        optimizer="gd",
+        learning_rate=2.0,
+        target_cost=0.01,
+        max_epochs=5000,
     )
     out["03-xor-by-hand.json"] = _project(
         "Lesson 3: XOR by hand",

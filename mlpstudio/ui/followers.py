@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from mlpstudio.core import History
 from mlpstudio.core import boundary as core_boundary
+from mlpstudio.core import notation as nt
 
 from .controllers.setup import SetupController
 from .controllers.teaching import TeachingController
@@ -81,6 +82,7 @@ def follow_network_panel(session: Session, panel: NetworkPanel, setup: SetupCont
             net.warnings() if net is not None else []
         )
         panel.set_outputs(net.n_outputs if net is not None else 0, warnings)
+        panel.set_point_inputs(session.dataset.n_features if session.dataset is not None else 2)
 
     session.architectureChanged.connect(show)
     panel.specChanged.connect(lambda: setup.change_architecture(panel.spec()))
@@ -120,6 +122,10 @@ def follow_data_plot(session: Session, plot: DataPlot) -> None:
             plot.set_unit_map(None)
             return
         xlim, ylim, n = plot.unit_grid()
+        if layer < 0:  # a derived input: its feature over the plane
+            values = core_boundary.input_maps(net, xlim, ylim, n)[j]
+            plot.set_unit_map(values, nt.plain(nt.input_name(net.features, j)))
+            return
         values = core_boundary.unit_maps(net, xlim, ylim, n)[layer][j]
         plot.set_unit_map(values, f"a_{j + 1}^({layer + 2})")
 
@@ -185,7 +191,14 @@ def follow_diagram(session: Session, view, training: TrainingController) -> None
     session.focusChanged.connect(lambda: view.set_hidden_values(session.quiz_hidden))
     view.weightEdited.connect(training.set_param)
     view.freezeToggled.connect(training.set_frozen)
-    view.unitClicked.connect(lambda i, j: session.show_unit(None if i < 0 else (i, j)))
+
+    def unit_clicked(i: int, j: int) -> None:
+        # An input unit has a map of its own only when it is a derived feature.
+        net = session.net
+        plain_input = i < 0 and (net is None or net.features is None)
+        session.show_unit(None if plain_input else (i, j))
+
+    view.unitClicked.connect(unit_clicked)
     view.hovered.connect(session.set_focus)
 
 

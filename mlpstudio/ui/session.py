@@ -26,6 +26,7 @@ from mlpstudio.core import (
 )
 from mlpstudio.core import scaling as core_scaling
 from mlpstudio.core.editing import PointSet
+from mlpstudio.core.features import N_COORDINATES
 from mlpstudio.core.specs import DataSpec, NetworkSpec
 from mlpstudio.core.training import Snapshot
 
@@ -182,6 +183,9 @@ class Session(QObject):
         if standardise is not None:
             self.standardise = standardise
         self._set_points(raw, scaling, keep_scaling)
+        if self.network_spec.features is not None and raw.n_features != N_COORDINATES:
+            # Derived inputs are made from 2-D points: other data is read as it is.
+            self.network_spec = replace(self.network_spec, features=None)
         if self._needs_new_network():
             self.build_network()  # other inputs or classes: the ends of the network follow
         self._data_shown()
@@ -254,7 +258,9 @@ class Session(QObject):
         if net is None:
             return True
         sizes = self.network_spec.sizes(ds.n_features, ds.n_classes)
-        return net.n_inputs != sizes[0] or net.n_outputs != sizes[-1]
+        return (
+            net.n_inputs != ds.n_features or net.sizes[0] != sizes[0] or net.n_outputs != sizes[-1]
+        )
 
     # ---- the network ---------------------------------------------------------------------
 

@@ -28,9 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from mlpstudio.core import activations, datasets, losses, optimizers
+from mlpstudio.core import features as core_features
 from mlpstudio.core import notation as nt
 from mlpstudio.core.specs import MAX_HIDDEN_LAYERS, MAX_WIDTH, DataSpec, NetworkSpec
 from mlpstudio.core.training import SETTING_RANGES
+
+from .flow_layout import FlowLayout
+from .inspector.formula import to_unicode
 
 MAX_PANEL_WIDTH = MAX_WIDTH
 SEED_LIMIT = 2**31  # seeds are 0 … 2³¹ − 1, as the project file stores them
@@ -218,8 +222,75 @@ class _LayerRow(QWidget):
         self.remove.clicked.connect(lambda: self.removeRequested.emit(self))
 
 
+_FEATURE_TIPS = {
+    "x1": "the point's first coordinate",
+    "x2": "the point's second coordinate",
+    "x1^2": "the first coordinate squared: with x₂² a unit can draw a circle",
+    "x2^2": "the second coordinate squared: with x₁² a unit can draw a circle",
+    "x1*x2": "the product of the coordinates: one unit separates XOR with it",
+    "sin(x1)": "the sine of the first coordinate: stripes along x₁",
+    "sin(x2)": "the sine of the second coordinate: stripes along x₂",
+}
+
+
+class _InputsRow(QWidget):
+    """The input layer's units as toggles: x₁, x₂ and the derived features (core/features.py).
+
+    At least one stays on: turning the last one off is undone at once.
+    """
+
+    changed = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        flow = FlowLayout(self, spacing=4, row_spacing=4)
+        self.buttons: dict[str, QToolButton] = {}
+        for key in core_features.KEYS:
+            b = QToolButton()
+            b.setObjectName(f"input-{key}")
+            b.setText(to_unicode(nt.feature_name(key)))
+            b.setCheckable(True)
+            b.setToolTip(
+                f"Input unit {to_unicode(nt.feature_name(key))}: {_FEATURE_TIPS[key]}. "
+                "Computed from the (standardised) point before the first layer, "
+                "so it is part of a^(1)."
+            )
+            b.toggled.connect(self._toggled)
+            flow.addWidget(b)
+            self.buttons[key] = b
+        self.set_keys(None)
+
+    def keys(self) -> tuple[str, ...] | None:
+        """The keys switched on, None for just x₁ and x₂."""
+        on = [k for k, b in self.buttons.items() if b.isChecked()]
+        return core_features.normalise(on) if on else None
+
+    def set_keys(self, keys: tuple[str, ...] | None) -> None:
+        keys = core_features.IDENTITY if keys is None else keys
+        for k, b in self.buttons.items():
+            b.blockSignals(True)
+            b.setChecked(k in keys)
+            b.blockSignals(False)
+
+    def set_available(self, available: bool) -> None:
+        """Derived features need 2-D points; other data keeps its own inputs."""
+        for b in self.buttons.values():
+            b.setEnabled(available)
+        self.setToolTip("" if available else "Derived inputs need data with two inputs (x₁, x₂)")
+
+    def _toggled(self, on: bool) -> None:
+        if not on and not any(b.isChecked() for b in self.buttons.values()):
+            b = self.sender()
+            b.blockSignals(True)
+            b.setChecked(True)  # a network needs at least one input unit
+            b.blockSignals(False)
+            return
+        self.changed.emit()
+
+
 class NetworkPanel(QWidget):
-    """Hidden layers (width and activation each), output activation, loss, initialisation."""
+    """Input units, hidden layers (width and activation each), output activation, loss and
+    initialisation."""
 
     specChanged = Signal()
 
@@ -228,6 +299,9 @@ class NetworkPanel(QWidget):
         outer = QVBoxLayout(self)
         self._rows: list[_LayerRow] = []
         self._rows_box = QVBoxLayout()
+        outer.addWidget(QLabel("Inputs"))
+        self.inputs = _InputsRow()
+        outer.addWidget(self.inputs)
         outer.addWidget(QLabel("Hidden layers"))
         outer.addLayout(self._rows_box)
         self.add_layer = QPushButton("Add hidden layer")
@@ -272,6 +346,7 @@ class NetworkPanel(QWidget):
         for box in (self.output_activation, self.loss, self.init, self.dtype):
             box.currentTextChanged.connect(self._changed)
         self.single_output.toggled.connect(self._changed)
+        self.inputs.changed.connect(self._changed)
         self.set_spec(NetworkSpec())
 
     def _add_clicked(self) -> None:
@@ -313,6 +388,7 @@ class NetworkPanel(QWidget):
             single_output=self.single_output.isChecked(),
             init=self.init.currentText(),
             dtype=self.dtype.currentText(),
+            features=self.inputs.keys(),
         )
 
     def set_spec(self, spec: NetworkSpec) -> None:
@@ -330,9 +406,14 @@ class NetworkPanel(QWidget):
             self.single_output.setChecked(spec.single_output)
             self.init.setCurrentText(spec.init)
             self.dtype.setCurrentText(spec.dtype)
+            self.inputs.set_keys(spec.features)
             self._relabel()
         finally:
             self._quiet = False
+
+    def set_point_inputs(self, n: int) -> None:
+        """The data's number of inputs: derived features are offered for 2-D points only."""
+        self.inputs.set_available(n == core_features.N_COORDINATES)
 
     def set_outputs(self, n_outputs: int, warnings: list[str]) -> None:
         """Show the output width that follows from the data, and the network's warnings."""

@@ -39,6 +39,8 @@ class UnitItem(QGraphicsItem):
         self.selected = self.highlighted = self.hovered = False
         self.marker: tuple[float, float] | None = None  # the point in the map, fractions 0..1
         self.image: QImage | None = None
+        # An input unit's name: x₁, or its derived feature's (x₁x₂, sin x₁).
+        self.label = f"x{_sub(j + 1)}" if kind == "input" else ""
         self.setZValue(10)
         self.setAcceptHoverEvents(False)
 
@@ -127,13 +129,18 @@ class UnitItem(QGraphicsItem):
                 p.setPen(QPen(c["accent"], 1.2))
                 p.drawEllipse(QPointF(mx, my), 2.2, 2.2)
         if self.kind == "input" and r >= 7:
-            p.setPen(c["foreground"])
             font = QFont(st.font)
-            font.setPixelSize(int(max(8, min(r * 0.8, 18 * st.factor))))
+            # Longer names (sin x₁) get a smaller font so they stay inside the unit.
+            fit = 2.6 * r / max(2, len(self.label))
+            font.setPixelSize(int(max(8, min(r * 0.8, 18 * st.factor, fit))))
             p.setFont(font)
-            p.drawText(
-                QRectF(-r, -r, 2 * r, 2 * r), Qt.AlignmentFlag.AlignCenter, f"x{_sub(self.j + 1)}"
-            )
+            box = QRectF(-r, -r, 2 * r, 2 * r)
+            if img is not None:  # a feature's map behind the name: a halo keeps it readable
+                p.setPen(c["background"])
+                for dx, dy in ((-1, 0), (1, 0), (0, -1), (0, 1)):
+                    p.drawText(box.translated(dx, dy), Qt.AlignmentFlag.AlignCenter, self.label)
+            p.setPen(c["foreground"])
+            p.drawText(box, Qt.AlignmentFlag.AlignCenter, self.label)
         if self.gauge is not None:
             gx, gw = self.gauge_x, self.gauge_w
             if r >= 6:

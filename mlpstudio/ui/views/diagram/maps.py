@@ -126,6 +126,15 @@ class MapsMixin:
         lo, hi = self._layer_levels(layer)
         return float(lo[j]), float(hi[j])
 
+    def _input_levels(self) -> tuple[np.ndarray, np.ndarray]:
+        """±max|value| of each derived input over the plane: 0 at the neutral middle colour."""
+        inputs = self._plane.inputs
+        flat = np.abs(inputs.reshape(len(inputs), -1))
+        with np.errstate(invalid="ignore"):
+            m = np.where(np.isfinite(flat), flat, 0.0).max(axis=1)
+        m = np.where(m > 1e-12, m, 1.0)
+        return -m, m
+
     def _layer_levels(self, layer: int) -> tuple[np.ndarray, np.ndarray]:
         n = self._net.sizes[layer + 1]
         name = self._net.activations[layer]
@@ -143,6 +152,18 @@ class MapsMixin:
         plane, c = self._plane, self._style.colors
         hidden_lut = palette.diverging_lut(self._style.theme, strength=MAP_STRENGTH)
         last = len(self._units) - 1
+        inputs = None if plane is None else plane.inputs
+        if self._units:
+            # Derived input features show their maps (x₁ and x₂ are the plane's own axes).
+            col = self._units[0]
+            if inputs is None:
+                for u in col:
+                    u.set_image(None)
+            else:
+                lo, hi = self._input_levels()
+                d = max(2, math.ceil(2 * col[0].r))
+                for u, img in zip(col, disc_images(inputs, lo, hi, hidden_lut, d), strict=True):
+                    u.set_image(img)
         for col_i, col in enumerate(self._units[1:], start=1):
             if plane is None:
                 for u in col:

@@ -124,8 +124,14 @@ class ValuesMixin:
         """The range of unit j of column c that its a-bar (and an output's map) spans."""
         net = self._net
         if c == 0:
-            if net.n_inputs == 2:
+            if net.n_inputs == 2 and net.features is None:
                 return self._xlim if j == 0 else self._ylim
+            plane = self._plane
+            if plane is not None and plane.inputs is not None:
+                v = plane.inputs[j]
+                lo, hi = float(np.nanmin(v)), float(np.nanmax(v))
+                if math.isfinite(lo) and math.isfinite(hi) and hi - lo > 1e-9:
+                    return lo, hi
             x = 1.0 if self._insp is None else float(np.max(np.abs(self._insp.a[0]), initial=1.0))
             return -x, x
         name = net.activations[c - 1]
@@ -153,7 +159,7 @@ class ValuesMixin:
             self._delta_scale = nice_ceil(m) if m > 0 else 1.0
         marker = None
         if insp is not None and not insp.is_batch and self._net.n_inputs == 2:
-            x = insp.a[0]
+            x = insp.a[0] if insp.x is None else insp.x
             marker = (
                 (x[0] - self._xlim[0]) / ((self._xlim[1] - self._xlim[0]) or 1.0),
                 (x[1] - self._ylim[0]) / ((self._ylim[1] - self._ylim[0]) or 1.0),

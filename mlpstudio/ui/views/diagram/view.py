@@ -32,6 +32,7 @@ from ....core import diagnostics as dg
 from ....core import notation as nt
 from ....core.network import Network
 from ... import palette
+from ..inspector.formula import to_unicode
 from . import layout
 from .access import ReadMixin
 from .edges import EdgeBundleItem
@@ -315,7 +316,10 @@ class NetworkView(ReadMixin, InteractionMixin, ValuesMixin, MapsMixin, QWidget):
                 color = None
                 if kind == "output":
                     color = palette.class_color(1 if n == 1 else j)
-                col.append(UnitItem(st, c - 1, j, kind, color))
+                unit = UnitItem(st, c - 1, j, kind, color)
+                if kind == "input":
+                    unit.label = to_unicode(nt.input_name(net.features, j))
+                col.append(unit)
                 labels.append(TextBoxItem(st))
             self._units.append(col)
             self._value_labels.append(labels)
