@@ -244,6 +244,15 @@ class _InputsRow(QWidget):
     def __init__(self) -> None:
         super().__init__()
         flow = FlowLayout(self, spacing=4, row_spacing=4)
+        # An input that is on must look on in every theme and on a projector: the highlight
+        # colour, not the style's faint "sunken" shade.
+        self.setStyleSheet(
+            "QToolButton { padding: 2px 5px; border: 1px solid palette(mid); border-radius: 3px; }"
+            "QToolButton:checked { background: palette(highlight);"
+            " color: palette(highlighted-text); border-color: palette(highlight); }"
+            "QToolButton:hover { border-color: palette(highlight); }"
+            "QToolButton:disabled { color: palette(mid); }"
+        )
         self.buttons: dict[str, QToolButton] = {}
         for key in core_features.KEYS:
             b = QToolButton()
