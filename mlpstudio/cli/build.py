@@ -84,6 +84,10 @@ def continued_project(args: argparse.Namespace) -> project.Project:
         seed = args.seed if args.seed is not None else p.settings.seed
         try:
             p.dataset = datasets.split(p.dataset, args.test_ratio, seed)
+            if p.standardisation is not None:
+                # The one rule: mean and spread of the training points. After a new split the
+                # stored ones would include points that are test points now.
+                p.standardisation = scaling.fit_standardisation(p.dataset).to_dict()
         except datasets.DataError as exc:
             raise UsageError(f"--test-ratio: {exc}") from None
     p.settings = _settings(args, p.settings)

@@ -221,6 +221,12 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         p.notes = args.notes
     limits.check_savable(p)  # what would fail at the save fails now, before any training
     limits.check_inputs_fit(p)
+    if args.project and args.test_ratio is not None and p.standardisation is not None:
+        print(
+            "mlpstudio train: warning: --test-ratio made a new split, so the standardisation was "
+            "fitted again on the new training points: the network's inputs shift slightly",
+            file=err,
+        )
     if p.settings.optimizer != "perceptron":  # the warnings say what the perceptron rule fixes
         for warning in p.network.warnings():
             print(f"mlpstudio train: warning: {warning}", file=err)

@@ -80,6 +80,19 @@ def test_train_fits_the_standardisation_on_the_training_points_only(capsys, scal
     assert not np.allclose(fitted["mean"], p.dataset.X.mean(axis=0))  # test points left out
 
 
+def test_a_new_split_of_a_project_refits_the_standardisation(capsys, scaled, tmp_path):
+    out = tmp_path / "resplit.json"
+    code, _, err = run(
+        capsys, "train", "--project", scaled, "--test-ratio", "0.2", "--seed", "7",
+        "--epochs", "1", "--out", out,
+    )  # fmt: skip
+    assert code == 0, err
+    before, after = project.load(scaled), project.load(out)
+    assert after.standardisation == scaling.fit_standardisation(after.dataset).to_dict()
+    assert after.standardisation != before.standardisation  # the old one knew other points
+    assert "fitted again on the new training points" in err
+
+
 def test_train_asks_the_scaling_rule(capsys, monkeypatch, tmp_path):
     calls = spy(monkeypatch, scaling, "fit_standardisation")
     code, _, _ = run(
