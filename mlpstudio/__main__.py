@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
-COMMANDS = ("train", "predict", "inspect", "gradcheck", "info")
+COMMANDS = ("train", "predict", "inspect", "gradcheck", "info", "export")
 # Options of the command line itself, before any command: `mlpstudio -q train ...`.
 CLI_FLAGS = ("-h", "--help", "--version", "-q", "--quiet")
 

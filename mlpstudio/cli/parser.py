@@ -12,10 +12,10 @@ from typing import NoReturn
 
 from mlpstudio import __version__, options
 
-from . import gradcheck, info, inspect_cmd, predict, train
+from . import export_cmd, gradcheck, info, inspect_cmd, predict, train
 from .common import EXIT_USAGE, one_line
 
-_COMMAND_MODULES = (train, predict, inspect_cmd, gradcheck, info)
+_COMMAND_MODULES = (train, predict, inspect_cmd, gradcheck, info, export_cmd)
 COMMANDS = tuple(module.NAME for module in _COMMAND_MODULES)
 
 _TOP_USAGE = """\
@@ -28,7 +28,8 @@ Run 'mlpstudio COMMAND --help' for the options of a command. Examples:
   mlpstudio info xor.json
   mlpstudio inspect xor.json --point 1,0 --label 1
   mlpstudio predict xor.json points.csv --out predictions.csv
-  mlpstudio gradcheck xor.json"""
+  mlpstudio gradcheck xor.json
+  mlpstudio export xor.json --onnx xor.onnx --python predict.py --npz xor.npz"""
 
 _QUIET_HELP = "print nothing but errors (files asked for are still written)"
 

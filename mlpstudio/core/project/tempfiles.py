@@ -111,8 +111,9 @@ def write_atomic(path: str | os.PathLike, data: bytes, *, overwrite: bool = True
     :func:`hold` while written), are flushed and fsynced, and the file is then renamed over
     ``path``, keeping the permissions of the file it replaces. With ``overwrite=False`` an
     existing ``path`` is never replaced: ``FileExistsError`` names it, also when the file
-    appeared while the data was being written. An ``OSError`` names ``path``, not the temporary
-    file. Afterwards, leftovers of interrupted writes of ``path`` are removed (:func:`remove_stale`).
+    appeared while the data was being written. An ``OSError`` names ``path``, not the
+    temporary file. Afterwards, the leftovers of interrupted writes of ``path`` are removed
+    (:func:`remove_stale`).
     """
     path = Path(path)
     if not overwrite and os.path.lexists(path):
@@ -136,10 +137,15 @@ def write_atomic(path: str | os.PathLike, data: bytes, *, overwrite: bool = True
                 os.chmod(tmp, mode)
             if os.name == "nt":  # Windows cannot rename an open file; POSIX keeps the lock
                 f.close()
-            if overwrite:
-                os.replace(tmp, path)
-            else:
-                _place_new(tmp, path)
+            try:
+                if overwrite:
+                    os.replace(tmp, path)
+                else:
+                    _place_new(tmp, path)
+            except OSError as exc:  # e.g. a folder in the way: name it, not our temporary file
+                if exc.errno is None:
+                    raise
+                raise OSError(exc.errno, exc.strerror, os.fspath(path)) from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
