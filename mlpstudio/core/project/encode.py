@@ -90,6 +90,8 @@ def check(project: Project) -> None:
                 raise ProjectError(f"cannot save: dataset.{what}_names[{bad}] {_SURROGATE_PROBLEM}")
     # The hand-set parts of the document, as the writer below lays them out.
     network: dict[str, Any] = {"sizes": list(net.sizes), "seed": net.seed}
+    if net.features is not None:
+        network["features"] = list(net.features)
     if project.standardisation is not None:
         try:
             network["standardisation"] = Standardisation.from_dict(

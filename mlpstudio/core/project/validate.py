@@ -421,7 +421,9 @@ def hand_set_values(doc: dict) -> None:
     net = doc["network"]
     integer(net["seed"], "network.seed", 0, schema.SEED_MAX)
     if net.get("standardisation") is not None:
-        stored_standardisation(net["standardisation"], net["sizes"][0])
+        # One value per coordinate of the point: 2 when the input units are derived features.
+        n_inputs = net["sizes"][0] if net.get("features") is None else features_mod.N_COORDINATES
+        stored_standardisation(net["standardisation"], n_inputs)
     ds = doc.get("dataset")
     if ds is not None and ds.get("generator") is not None:
         generator_settings(ds["generator"])
