@@ -7,7 +7,7 @@ here is the window itself: docks, menus, the toolbar, presenter mode, themes and
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSplitter,
+    QTabBar,
     QVBoxLayout,
     QWidget,
 )
@@ -296,9 +297,37 @@ class MainWindow(QMainWindow):
                 self.resizeDocks(
                     [self.docks["cost"]], [self.height() // 4], Qt.Orientation.Vertical
                 )
+            QTimer.singleShot(0, self._hide_stray_tab_bars)
+
+    def _hide_stray_tab_bars(self) -> None:
+        """Hide the copy of a dock tab bar that Qt (6.11) leaves where the docks were laid out
+        before the window had its size: at 1024×700 it shows through above the panels' tabs.
+
+        A bar is stray only when another bar with the same tabs sits right under the current
+        dock of its group, so the working bar is never the one hidden."""
+        bars = self.findChildren(QTabBar, options=Qt.FindChildOption.FindDirectChildrenOnly)
+        shown = [d for d in self.docks.values() if d.geometry().bottom() >= 0]
+
+        def in_place(bar: QTabBar) -> bool:
+            titles = {bar.tabText(i) for i in range(bar.count())}
+            return any(
+                d.windowTitle() in titles and abs(bar.geometry().top() - d.geometry().bottom()) <= 3
+                for d in shown
+            )
+
+        placed = [b for b in bars if b.isVisible() and in_place(b)]
+        for bar in bars:
+            tabs = [bar.tabText(i) for i in range(bar.count())]
+            twin = any(
+                b is not bar and [b.tabText(i) for i in range(b.count())] == tabs for b in placed
+            )
+            if bar.isVisible() and twin and bar not in placed:
+                bar.hide()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        if self._sized:
+            QTimer.singleShot(0, self._hide_stray_tab_bars)
         if event.oldSize().height() != event.size().height() and self.height() < SHORT_SCREEN:
             # On a projector (1024×700, 1280×720) the data plot needs its 300 px of height:
             # the bottom docks give it up rather than squeeze the plot.
