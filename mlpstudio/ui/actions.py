@@ -116,6 +116,12 @@ def build_actions(w: MainWindow) -> Actions:
         lambda: files.export_plot("Export cost plot", w.cost_plot.export),
         tip="Save the cost plot as PNG or SVG",
     )
+    for kind, label, tip in (
+        ("onnx", "ONNX model…", "The network with its standardisation, for onnxruntime and others"),
+        ("python", "Python script…", "One file with the weights inline, needing numpy only"),
+        ("npz", "Weights as NumPy arrays (.npz)…", "W and b of every layer, as the lecture writes"),
+    ):
+        a(f"export_{kind}", label, lambda _=False, k=kind: files.export_model(k), tip=tip)
     a("import", "&Import CSV…", files.import_dialog, tip="Import points from a CSV file")
     a(
         "export_points",
@@ -220,6 +226,9 @@ def build_actions(w: MainWindow) -> Actions:
         else:
             m.addAction(acts[name])
     m.addAction(acts["export_cost"])
+    model = m.addMenu("Export &model")
+    for kind in ("onnx", "python", "npz"):
+        model.addAction(acts[f"export_{kind}"])
     m.addSeparator()
     m.addAction(acts["quit"])
     m = bar.addMenu("&Edit")

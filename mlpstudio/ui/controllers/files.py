@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from mlpstudio.core import Network, datasets
+from mlpstudio.core import Network, datasets, export
 from mlpstudio.core import project as core_project
 from mlpstudio.core.specs import DataSpec, NetworkSpec
 from mlpstudio.resources_path import is_shipped
@@ -25,6 +25,18 @@ from ..views.csv_dialog import export_csv, import_csv
 MAX_RECENT = 8
 FILE_FILTER = "MLP Studio projects (*.json);;CSV data (*.csv);;All files (*)"
 OPEN_ERRORS = (core_project.ProjectError, datasets.DataError, ValueError, OSError)
+# File → Export → model: kind -> (dialog title, filter, suffix, writer, what the status bar says)
+MODEL_EXPORTS: dict[str, tuple[str, str, str, Callable[..., None], str]] = {
+    "onnx": ("Export ONNX model", "ONNX models (*.onnx)", ".onnx", export.write_onnx, "ONNX model"),
+    "python": (
+        "Export Python script",
+        "Python scripts (*.py)",
+        ".py",
+        export.write_python,
+        "Python script (needs numpy only)",
+    ),
+    "npz": ("Export weights", "NumPy arrays (*.npz)", ".npz", export.write_npz, "weights"),
+}
 
 
 class FilesController(QObject):
@@ -258,6 +270,38 @@ class FilesController(QObject):
             self.report("Cannot export", f"{path}:\n{e}")
             return
         self.session.say(f"Exported {Path(path).name}.")
+
+    def export_model(self, kind: str) -> bool:
+        """File → Export → ONNX model, Python script or weights (.npz), as ``mlpstudio export``.
+
+        The dialog starts in the folder of the last model export and asks before replacing the
+        file it shows; a name completed with the suffix here never replaces a file unasked. The
+        write is atomic (``core/export``), so a failed export leaves any old file as it was.
+        """
+        title, file_filter, suffix, write, what = MODEL_EXPORTS[kind]
+        s = self.session
+        if s.net is None:
+            self.report("Cannot export", "there is no network to export")
+            return False
+        folder = Path(str(self.settings.value("export_dir", "") or self.last_dir()))
+        stem = s.path.stem if s.path is not None else "model"
+        chosen, _ = QFileDialog.getSaveFileName(
+            self.window, title, str(folder / f"{stem}{suffix}"), file_filter
+        )
+        if not chosen:
+            return False
+        path = Path(chosen if chosen.lower().endswith(suffix) else chosen + suffix)
+        # The dialog has asked about ``chosen`` if it existed; a completed name it never saw
+        # is written only if nothing is there.
+        replace = path == Path(chosen)
+        try:
+            write(self.current_project(), path, overwrite=replace)
+        except (export.ExportError, OSError) as e:
+            self.report("Cannot export", f"{path}:\n{e}")
+            return False
+        self.settings.setValue("export_dir", str(path.parent))
+        s.say(f"Exported the {what} to {path.name}.")
+        return True
 
     # ---- recent files -----------------------------------------------------------------------
 
