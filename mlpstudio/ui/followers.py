@@ -85,7 +85,13 @@ def follow_network_panel(session: Session, panel: NetworkPanel, setup: SetupCont
         panel.set_point_inputs(session.dataset.n_features if session.dataset is not None else 2)
 
     session.architectureChanged.connect(show)
-    panel.specChanged.connect(lambda: setup.change_architecture(panel.spec()))
+    def spec_changed() -> None:
+        # A refused change (the user kept the work) only puts the panel back: the network, its
+        # trainer and the epoch count stay as they were.
+        if not setup.change_architecture(panel.spec()):
+            show()
+
+    panel.specChanged.connect(spec_changed)
 
 
 def follow_training_panel(
@@ -196,7 +202,7 @@ def follow_diagram(session: Session, view, training: TrainingController) -> None
         # An input unit has a map of its own only when it is a derived feature.
         net = session.net
         plain_input = i < 0 and (net is None or net.features is None)
-        session.show_unit(None if plain_input else (i, j))
+        session.show_unit(None if plain_input or j < 0 else (i, j))  # (-1, -1): none
 
     view.unitClicked.connect(unit_clicked)
     view.hovered.connect(session.set_focus)

@@ -82,8 +82,7 @@ class SetupController(QObject):
         """A new shape from the network panel: new initial weights (asks before losing work)."""
         s = self.session
         if not self.confirm_discard():
-            s.architectureChanged.emit()  # the panel shows the network kept
-            return False
+            return False  # the caller puts the panel back; the network and epoch stay
         ds = s.dataset
         try:
             net = spec.build(ds.n_features, ds.n_classes, seed=s.settings.seed)

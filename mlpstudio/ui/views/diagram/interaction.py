@@ -171,10 +171,15 @@ class InteractionMixin(TooltipMixin):
             self.open_editor(hit)
             return
         self._escape()
-        if hit is not None and hit[0] == "unit" and hit[1] >= 0:
+        if hit is not None and hit[0] == "unit" and self._has_map(hit[1]):
             self._select_unit(None if self._selected_unit == hit[1:] else hit[1:])
         elif hit is None and self._selected_unit is not None:
             self._select_unit(None)
+
+    def _has_map(self, layer: int) -> bool:
+        """A unit of this layer has a map of its own to show on the data plot: every unit after
+        the inputs, and input units that are derived features (x₁ and x₂ are the plot's axes)."""
+        return layer >= 0 or (self._net is not None and self._net.features is not None)
 
     def _select_unit(self, unit: tuple[int, int] | None) -> None:
         if self._selected_unit is not None and self._valid(("unit", *self._selected_unit)):
@@ -283,7 +288,7 @@ class InteractionMixin(TooltipMixin):
             return None
         menu = QMenu(self)
         if hit[0] == "unit":
-            if hit[1] < 0:
+            if not self._has_map(hit[1]):
                 return None
             on = self._selected_unit == hit[1:]
             act = menu.addAction("Show the network output" if on else "Show this unit's map")

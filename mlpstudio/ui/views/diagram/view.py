@@ -157,7 +157,7 @@ class NetworkView(ReadMixin, InteractionMixin, ValuesMixin, MapsMixin, QWidget):
     ) -> None:
         """New weights (copied). Items are rebuilt only when sizes or activations change; then
         every mark of the old network goes (highlights, selections, the field, the hover)."""
-        key = (tuple(net.sizes), tuple(net.activations))
+        key = (tuple(net.sizes), tuple(net.activations), net.features)
         rebuild = self._net is None or key != self._key
         if rebuild or net.loss != self._net.loss or net.dtype != self._net.dtype:
             self._net = net.copy()
