@@ -85,6 +85,7 @@ def follow_network_panel(session: Session, panel: NetworkPanel, setup: SetupCont
         panel.set_point_inputs(session.dataset.n_features if session.dataset is not None else 2)
 
     session.architectureChanged.connect(show)
+
     def spec_changed() -> None:
         # A refused change (the user kept the work) only puts the panel back: the network, its
         # trainer and the epoch count stay as they were.
