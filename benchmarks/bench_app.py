@@ -14,14 +14,14 @@ sigmoid output on 2-class spirals through the panels, trains "as fast as possibl
 (c) how long an event posted to the UI thread every 40-60 ms waits before it runs (p50, p95,
     max).
 
-Then it breaks the UI thread's time down by component (snapshot delivery, the session's signals
-and the views that follow them: the diagram every frame, the boundary, cost curves and status bar
-through the followers' 5 Hz ``Throttle``, the unit maps, and the paint of the pyqtgraph views and
-the diagram), with per-thread CPU from /proc on Linux: first while training, then for frames drawn
-one by one with the worker idle (the UI's own cost of a full, unthrottled frame, with no thread
-contending for the GIL). ``--bare`` prints the figures without the timing wrappers;
-``--profile N`` adds N seconds of training under cProfile on the UI thread (with ``--bare``, a
-profile without the wrappers' frames; ``--profile-out FILE`` keeps the raw stats).
+Then it breaks the UI thread's time down by component (snapshot delivery, the session's signals and
+the views that follow them: the diagram, the boundary, cost curves and status bar through the
+followers' 5 Hz ``Throttle``, which lets one heavy draw into each frame, the unit maps, and the
+paint of the pyqtgraph views and the diagram), with per-thread CPU from /proc on Linux: first while
+training, then for frames drawn one by one with the worker idle (the UI's own cost of a full,
+unthrottled frame, with no thread contending for the GIL). ``--bare`` prints the figures without the
+timing wrappers; ``--profile N`` adds N seconds of training under cProfile on the UI thread (with
+``--bare``, a profile without the wrappers' frames; ``--profile-out FILE`` keeps the raw stats).
 
 The wrappers go on the classes before the window is built where Qt holds a bound method from
 then on (timer and signal slots, Qt virtuals, which PySide only sees if they exist by then) and
@@ -124,9 +124,10 @@ class Meter:
 ROWS = (
     ("frame", "TrainingController.frame (applied a snapshot)", 0),
     ("apply", "Session.apply_snapshot (signals to the followers)", 1),
-    ("nv_set", "NetworkView.set_network (every frame)", 2),
-    ("nv_inspect", "_inspect (selected point)", 3),
-    ("nv_values", "_update_values (items)", 3),
+    ("thr_diagram", "Throttle: diagram draw (and its unit maps while training)", 2),
+    ("nv_set", "NetworkView.set_network", 3),
+    ("nv_inspect", "_inspect (selected point)", 4),
+    ("nv_values", "_update_values (items)", 4),
     ("thr_data", "Throttle: data plot draw_network", 2),
     ("dp_set", "DataPlot.set_network", 3),
     ("dp_predict", "_predict (every point)", 4),
@@ -162,6 +163,7 @@ VIEWS: dict[int, str] = {}  # id of a pyqtgraph view -> its meter key
 THROTTLED = {
     "follow_data_plot.<locals>.draw_network": "thr_data",
     "follow_cost_plot.<locals>.draw": "thr_cost",
+    "follow_diagram.<locals>.draw": "thr_diagram",
     "StatusBar.refresh": "thr_status",
 }
 
@@ -564,10 +566,11 @@ def throttles(t0: float, t1: float) -> str:
 def heavy_frames(t0: float, t1: float, probes: list[tuple[float, float]]) -> str:
     """Frames in which a throttled draw ran against the others, and the late probes they explain.
 
-    The throttles all start their 0.2 s period on the same frame, so the boundary, the cost
-    curves and the status bar (and the unit maps, on the same interval) land together.
+    The throttles let one heavy draw (boundary, cost curves, diagram with its unit maps) into
+    a frame; the others are light. Before that they started their periods on the same frame.
     """
-    heavy = [s for key in ("thr_data", "thr_cost") for s, _ in M[key].calls if t0 <= s < t1]
+    keys = ("thr_data", "thr_cost", "thr_diagram")
+    heavy = [s for key in keys for s, _ in M[key].calls if t0 <= s < t1]
     light: list[float] = []
     loaded: list[float] = []
     for s, d in M["frame"].calls:

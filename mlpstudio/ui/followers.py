@@ -8,7 +8,9 @@ never changes the session's state itself). The main window calls these once, whe
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Callable
+from typing import ClassVar
 
 from mlpstudio.core import History
 from mlpstudio.core import boundary as core_boundary
@@ -24,8 +26,20 @@ from .views.lesson_panel import LessonPanel
 from .views.panels import DataPanel, NetworkPanel, TrainingPanel
 from .views.status_bar import StatusBar
 
+
+class _FrameShare:
+    """The heavy throttles of one session, and the last frame one of them drew in."""
+
+    def __init__(self) -> None:
+        self.taken = -1
+        self.throttles: list[Throttle] = []
+
+
 SLOW_REDRAW = 0.2  # seconds between boundary, cost and status redraws while training
-DIAGRAM_REDRAW = 0.1  # the diagram while training: lively, at half the paint cost of 30/s
+# The diagram while training. It was 0.1 s, but its set_network, canvas and legend paints are
+# the dearest part of a frame (~25 ms at 10/s was a quarter of the UI thread's time on the
+# 2-core box, and the worker waits for every millisecond of it): at the others' pace now.
+DIAGRAM_REDRAW = SLOW_REDRAW
 
 
 class Throttle:
@@ -34,21 +48,61 @@ class Throttle:
     Qt paints holding the GIL, so every millisecond spent painting the boundary or the cost
     curves while training is one the training thread waits. A draw skipped while training is
     done when training stops, so the views always end on the true state.
+
+    While training, ``heavy`` draws also share the frames (counted by ``Session.frames``): at
+    most one of them per frame, and when several are due, the one that drew longest ago goes
+    first. Started together, the boundary, the cost curves and the diagram landed on the same
+    frame five times a second, and those long frames were the event-latency tail; taking turns,
+    none is starved even when the frames come slowly.
     """
 
-    def __init__(self, session: Session, draw: Callable[[], None], seconds: float = SLOW_REDRAW):
-        self.session, self.draw, self.seconds = session, draw, seconds
+    _shares: ClassVar[weakref.WeakKeyDictionary] = weakref.WeakKeyDictionary()
+
+    def __init__(
+        self,
+        session: Session,
+        draw: Callable[[], None],
+        seconds: float = SLOW_REDRAW,
+        heavy: bool = True,
+    ):
+        self.session, self.draw, self.seconds, self.heavy = session, draw, seconds, heavy
         self.last = 0.0
         self.pending = False
+        self.seen = -1  # the last frame this throttle was asked to draw in
+        if heavy:
+            self._share = Throttle._shares.setdefault(session, _FrameShare())
+            self._share.throttles.append(self)
         session.runningChanged.connect(self._running_changed)
 
     def __call__(self) -> None:
         now = time.perf_counter()
-        if self.session.running and now - self.last < self.seconds:
+        s = self.session
+        # (The turn is asked only when the interval has passed: asking takes the frame.)
+        if s.running and (
+            now - self.last < self.seconds or (self.heavy and not self._my_turn(now))
+        ):
             self.pending = True
             return
         self.last, self.pending = now, False
         self.draw()
+
+    def _my_turn(self, now: float) -> bool:
+        frame, share = self.session.frames, self._share
+        self.seen = frame
+        if share.taken == frame:
+            return False
+        for other in share.throttles:
+            # Another due draw that waited longer, and is still asked every frame (so it will
+            # take this frame or the next, never leave the rest waiting for it).
+            if (
+                other is not self
+                and other.seen >= frame - 1
+                and other.last < self.last
+                and now - other.last >= other.seconds
+            ):
+                return False
+        share.taken = frame
+        return True
 
     def _running_changed(self) -> None:
         if self.pending and not self.session.running:
@@ -137,11 +191,16 @@ def follow_data_plot(session: Session, plot: DataPlot) -> None:
         plot.set_unit_map(values, f"a_{j + 1}^({layer + 2})")
 
     def draw_network() -> None:
-        plot.set_network(session.net)
+        plot.set_network(session.net, coarse=session.running)
         if session.unit_shown is not None:
             show_unit_map()
 
+    def running_changed() -> None:
+        if not session.running and plot.coarse:
+            draw_network()  # the full grid, now that the picture holds still
+
     redraw = Throttle(session, draw_network)
+    session.runningChanged.connect(running_changed)
 
     def show_data() -> None:
         plot.set_selected(None)
@@ -178,6 +237,10 @@ def follow_diagram(session: Session, view, training: TrainingController) -> None
             return
         snap = session.snapshot
         view.set_network(net, snap.update if snap is not None else None, session.frozen)
+        if session.running:
+            # The unit maps in this same frame, not on their own timer a few ms later: the
+            # canvas is then painted once for both instead of twice (~10 ms a paint).
+            view.flush()
 
     def show_selection() -> None:
         batch = session.selection_batch()
@@ -316,7 +379,7 @@ def follow_editor(session: Session, editor, setup: SetupController) -> None:
 
 
 def follow_status(session: Session, bar: StatusBar) -> None:
-    redraw = Throttle(session, bar.refresh)
+    redraw = Throttle(session, bar.refresh, heavy=False)  # four labels: no frame of its own
     session.stateChanged.connect(redraw)
     session.runningChanged.connect(bar.refresh)
     session.architectureChanged.connect(bar.refresh)

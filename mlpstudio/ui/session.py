@@ -77,6 +77,7 @@ class Session(QObject):
         self.step_unit = "epoch"
         self.running = False
         self.snapshot: Snapshot | None = None
+        self.frames = 0  # snapshots applied: the followers' throttles share each frame by it
         self.history = History()
         self.rate = 0.0
         self.selected: int | None = None
@@ -324,6 +325,7 @@ class Session(QObject):
         if self.net is None or tuple(self.net.sizes) != tuple(snap.sizes):
             return  # a snapshot of a network that has just been replaced
         self.net.set_params(snap.params)
+        self.frames += 1
         if replaced:
             self.history = rows.copy()
             self.historyChanged.emit(True, self.history)

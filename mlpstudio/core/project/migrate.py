@@ -27,6 +27,9 @@ def _from_v0(doc: dict) -> dict:
 
 
 MIGRATIONS: dict[int, Callable[[dict], dict]] = {0: _from_v0}
+# Keys of older versions that the migrations read, by the dotted path of their object. The schema
+# does not list them, so the loader must not skip their values as it skips unknown keys' (io.py).
+LEGACY_KEYS: dict[str, tuple[str, ...]] = {"": ("settings",), "network": ("cost",)}
 
 
 def migrate(doc: dict) -> dict:

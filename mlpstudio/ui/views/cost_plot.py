@@ -1,8 +1,10 @@
 """Cost and accuracy per epoch, for the training set (solid) and the test set.
 
 Training may run for millions of epochs and publish thousands of rows per snapshot, so the rows
-live in numpy buffers that grow by doubling, and each curve is one ``PlotDataItem`` with peak
-downsampling and clip-to-view: a redraw costs about as much as the plot has pixels.
+live in numpy buffers that grow by doubling. The curves are not handed every row: the whole run
+is drawn from the min and max of each bucket of rows (``plot/decimate.py``, built as rows
+arrive), a zoomed view from the rows it shows, so a redraw costs the same at 1,000 rows and at
+200,000. Each curve is one ``PlotDataItem`` with peak downsampling and clip-to-view on top.
 
 What a student reads here: a caption above the data saying what is plotted (the mean of E_x over
 the points, without the L2 term, which is what ``core.training`` reports), plain tick numbers
@@ -25,6 +27,7 @@ from ...core.training import History
 from .. import palette
 from .plot.cost_parts import Bounds, CostAxis, Dot, EpochAxis, FollowingViewBox
 from .plot.cost_scale import CostScale
+from .plot.decimate import Envelope, window
 from .plot.export import export_plot_item
 from .plot.header import PlotHeader
 from .plot.key import PlotKey, StillSample
@@ -88,6 +91,10 @@ class _Panel:
         self.marks = [Dot(), Dot()]
         for dot in self.marks:
             self.plot.addItem(dot, ignoreBounds=True)
+        # What the curves were last given: the envelope of the whole run, or the rows of one
+        # zoomed x window (kept, so a pan hands over new rows only when the window moved).
+        self.envelope = Envelope(2)
+        self.drawn_window: tuple[float, float] | None = None
 
     def hide_hover(self) -> None:
         self.cursor.hide()
@@ -137,9 +144,10 @@ class CostPlot(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._tabs)
 
-        for panel in self._panels:
+        for index, panel in enumerate(self._panels):
             panel.widget.scene().sigMouseMoved.connect(partial(self._on_hover, panel))
             panel.widget.installEventFilter(self)
+            panel.plot.getViewBox().sigXRangeChanged.connect(partial(self._on_x_range, index))
         self._apply_style()
 
     # ---- data ----------------------------------------------------------------------------
@@ -168,6 +176,7 @@ class CostPlot(QWidget):
         self._has_test = False
         self._scale.reset()
         for panel in self._panels:
+            panel.envelope.reset()
             panel.hide_hover()
             # A new run starts at epoch 0 whatever the old one was zoomed to.
             panel.plot.enableAutoRange()
@@ -190,6 +199,8 @@ class CostPlot(QWidget):
     def _clip(self, rows: slice) -> None:
         for name, shown in self._shown.items():
             self._scale.clip(self._buf[name][rows], shown[rows], self._log)
+        if rows.start == 0:
+            self._cost.envelope.reset()  # drawn rows changed: their buckets are rebuilt
 
     def _reserve(self, size: int) -> None:
         cap = len(self._buf["epoch"])
@@ -225,17 +236,52 @@ class CostPlot(QWidget):
         if index not in self._stale:
             return
         self._stale.discard(index)
-        n, b = self._n, self._buf
+        n, b, panel = self._n, self._buf, self._panels[index]
         x = b["epoch"][:n]
         if index == 0:
-            self._cost.train.setData(x, self._shown["train_cost"][:n])
-            self._cost.test.setData(x, self._shown["test_cost"][:n])
+            ys = [self._shown["train_cost"][:n], self._shown["test_cost"][:n]]
         else:
-            self._acc.train.setData(x, b["train_accuracy"][:n] * 100.0)
-            self._acc.test.setData(x, b["test_accuracy"][:n] * 100.0)
+            ys = [b["train_accuracy"][:n], b["test_accuracy"][:n]]
+        # The buckets follow every row, zoomed or not, so un-zooming costs no catching up.
+        panel.envelope.update(x, ys)
+        panel.drawn_window = self._zoom_window(panel)
+        if panel.drawn_window is None:
+            px, pys = panel.envelope.points(x, ys)
+        else:
+            px, pys = window(x, ys, *panel.drawn_window)
+        if index == 1:
+            pys = [y * 100.0 for y in pys]
+        panel.train.setData(px, pys[0])
+        panel.test.setData(px, pys[1])
         # pyqtgraph fits the range lazily, at the next paint; the bounds cost nothing to ask,
         # so fit now and let anyone reading the range (or mapping the mouse) see the new one.
-        self._panels[index].plot.getViewBox().updateAutoRange()
+        vb = panel.plot.getViewBox()
+        vb.updateAutoRange()
+        # The view's transform too: set inside the paint, it marked every item dirty again and
+        # each redraw was painted twice.
+        vb.updateMatrix()
+
+    def _zoom_window(self, panel: _Panel) -> tuple[float, float] | None:
+        """The x range shown when it leaves out part of the run; ``None`` when the whole run
+        is in view (or the view follows it)."""
+        vb = panel.plot.getViewBox()
+        if not self._n or vb.autoRangeEnabled()[0]:
+            return None
+        lo, hi = vb.viewRange()[0]
+        epochs = self._buf["epoch"]
+        if lo <= epochs[0] and hi >= epochs[self._n - 1]:
+            return None
+        return float(lo), float(hi)
+
+    def _on_x_range(self, index: int, *_: object) -> None:
+        # A zoom or a pan: the curves get the rows of the new window (or the whole run's
+        # envelope again). Following the run, the range moves with every redraw: nothing to do.
+        panel = self._panels[index]
+        if self._zoom_window(panel) == panel.drawn_window:
+            return
+        self._stale.add(index)
+        if self._tabs.currentIndex() == index:
+            self._refresh_panel(index)
 
     def _x_bounds(self) -> tuple[float, float] | None:
         if not self._n:

@@ -20,7 +20,14 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from .. import palette
 from .plot.export import export_plot_item
 from .plot.key import PlotKey, StillSample
-from .plot.regions import GRID_N, REGION_STRENGTH, UNIT_N, UNIT_STRENGTH, RegionImage
+from .plot.regions import (
+    GRID_N,
+    GRID_N_MOVING,
+    REGION_STRENGTH,
+    UNIT_N,
+    UNIT_STRENGTH,
+    RegionImage,
+)
 
 if TYPE_CHECKING:
     from ...core.datasets import Dataset
@@ -55,6 +62,7 @@ class DataPlot(QWidget):
         self._ds: Dataset | None = None
         self._net: Network | None = None  # a copy: exact, for the misclassified marks
         self._net32: Network | None = None  # a float32 copy, for the grid
+        self.coarse = False  # the regions were last drawn on the coarser grid of training
         self._pred: np.ndarray | None = None
         self._wrong_rows: np.ndarray | None = None  # dataset rows marked misclassified
         self._shown = np.zeros(0, dtype=np.int64)  # dataset rows currently in the scatter
@@ -150,12 +158,14 @@ class DataPlot(QWidget):
             self._fit(ds.X)
             self._choose_side(force=True)
 
-    def set_network(self, net: Network | None) -> None:
+    def set_network(self, net: Network | None, coarse: bool = False) -> None:
         """Draw ``net``'s decision regions over the current view and mark misclassified points.
 
         The network is copied, so the owner may keep training it; zoom and pan re-evaluate
-        the copy over the new view.
+        the copy over the new view. ``coarse`` (while training) evaluates a coarser grid; the
+        owner draws again without it when training stops (:attr:`coarse` says it is due).
         """
+        self.coarse = coarse
         if net is not None and net.n_inputs != 2:
             net = None  # the plane can only show two-input networks
         self._net = None if net is None else net.copy()
@@ -397,7 +407,8 @@ class DataPlot(QWidget):
         elif self._net32 is None:
             self._regions.clear()
         else:
-            self._regions.show_regions(self._net32, rect, self._theme, self._hard)
+            n = GRID_N_MOVING if self.coarse else GRID_N
+            self._regions.show_regions(self._net32, rect, self._theme, self._hard, n)
 
     def _legend_entries(self) -> tuple[tuple[str, ...], bool, bool]:
         ds = self._ds
