@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import math
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar
 
 from ..session import Session
@@ -21,6 +23,22 @@ def rate_words(running: bool, rate: float) -> str:
     if not math.isfinite(rate) or rate <= 0:
         return "starting…"  # the first half second: nothing measured yet
     return f"about {rate:,.0f} epochs/s" if rate >= 10 else f"about {rate:.1f} epochs/s"
+
+
+class _Sentence(QLabel):
+    """A label that keeps its whole text but draws what does not fit as "…", so a long message
+    in a narrow bar (presenter mode at 1024 px) is never cut in the middle of a number."""
+
+    def shown(self) -> str:
+        """What the label draws: its text, ending in "…" where the room runs out."""
+        width = self.contentsRect().width()
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, width)
+
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        p.setPen(self.palette().color(self.foregroundRole()))
+        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        p.drawText(self.contentsRect(), int(align), self.shown())
 
 
 class StatusBar(QStatusBar):
@@ -45,7 +63,7 @@ class StatusBar(QStatusBar):
         self.addPermanentWidget(self.hint)
         # The message takes the room that is left and never widens the window: at a
         # projector's 1024 px the numbers on the right matter more than a long sentence.
-        self.message = QLabel()
+        self.message = _Sentence()
         self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.addWidget(self.message, 1)
         session.messageChanged.connect(self._say)
