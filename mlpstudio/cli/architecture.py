@@ -5,6 +5,9 @@ dtype); the data decides the two ends. That last rule belongs to
 :class:`mlpstudio.core.specs.NetworkSpec`, which the app uses too, so a network has the same
 sizes whether it was shaped in a panel or on the command line. ``--layers`` spells out the ends
 as well: they are checked against the spec's, never computed here.
+
+A regression network has other defaults (:data:`REGRESSION_HIDDEN`): one hidden layer of 16
+tanh units and the lecture's linear output unit, one per target.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import argparse
 
 from mlpstudio.core import activations as act_table
-from mlpstudio.core import datasets
+from mlpstudio.core import datasets, losses, regression
 from mlpstudio.core import features as features_mod
 from mlpstudio.core.network import MAX_LAYERS, MAX_UNITS, Network
 from mlpstudio.core.specs import NetworkSpec
@@ -20,6 +23,10 @@ from mlpstudio.core.specs import NetworkSpec
 from .common import UsageError, int_list, items
 
 DEFAULT_HIDDEN = 4  # units of each hidden layer when --layers is not given
+# Regression: enough tanh units for a smooth 1-D curve (sin 3x to the noise level), and the
+# identity on the output, so the outputs can reach any value the targets take.
+REGRESSION_HIDDEN = (16, "tanh")
+REGRESSION_OUTPUT = "linear"
 
 
 def layer_sizes(text: str) -> list[int]:
@@ -35,9 +42,11 @@ def layer_sizes(text: str) -> list[int]:
     return sizes
 
 
-def hidden_activations(args: argparse.Namespace, n_hidden: int | None) -> list[str]:
+def hidden_activations(
+    args: argparse.Namespace, n_hidden: int | None, default: str = "sigmoid"
+) -> list[str]:
     """One hidden activation per hidden layer (``n_hidden``; None: one layer per name given)."""
-    names = items(args.activation, "--activation") if args.activation else ["sigmoid"]
+    names = items(args.activation, "--activation") if args.activation else [default]
     for name in names:
         act = act_table.ACTIVATIONS.get(name)
         if act is None or act.output_only:
@@ -55,8 +64,13 @@ def hidden_activations(args: argparse.Namespace, n_hidden: int | None) -> list[s
     return names
 
 
-def network_spec(args: argparse.Namespace, n_inputs: int, n_classes: int) -> NetworkSpec:
-    """The spec the network flags describe for data of ``n_inputs`` features and classes."""
+def network_spec(
+    args: argparse.Namespace, n_inputs: int, n_classes: int, n_targets: int | None = None
+) -> NetworkSpec:
+    """The spec the network flags describe for data of ``n_inputs`` features and classes, or,
+    with ``n_targets``, for regression on that many targets."""
+    if n_targets is not None:
+        return _regression_spec(args, n_inputs, n_targets)
     loss = args.loss or "squared_error"
     perceptron = args.optimizer == "perceptron"
     out_act = args.output_activation
@@ -79,16 +93,7 @@ def network_spec(args: argparse.Namespace, n_inputs: int, n_classes: int) -> Net
         if out_act is None:
             out_act = _default_output(loss, perceptron and not hidden, given[-1] > 1)
         single_output = given[-1] == 1
-    features = None
-    if getattr(args, "inputs", None):
-        try:
-            features = features_mod.normalise(features_mod.parse(args.inputs))
-        except ValueError as exc:
-            raise UsageError(f"--inputs: {exc}") from None
-        if features is not None and n_inputs != features_mod.N_COORDINATES:
-            raise UsageError(
-                f"--inputs: derived features need data with 2 inputs, the data has {n_inputs}"
-            )
+    features = _input_features(args, n_inputs)
     spec = NetworkSpec(
         hidden=hidden,
         output_activation=out_act,
@@ -109,13 +114,80 @@ def network_spec(args: argparse.Namespace, n_inputs: int, n_classes: int) -> Net
     return spec
 
 
-def build_network(args: argparse.Namespace, ds: datasets.Dataset, seed: int) -> Network:
-    """A freshly initialised network of the flags' spec, sized by ``ds``."""
-    spec = network_spec(args, ds.n_features, ds.n_classes)
+def _regression_spec(args: argparse.Namespace, n_inputs: int, n_targets: int) -> NetworkSpec:
+    """The spec of a regression network: one linear output per target by default."""
+    if args.optimizer == "perceptron":
+        raise UsageError(
+            "--optimizer perceptron learns classes, not real-valued targets: use gd, sgd, "
+            "momentum or adam for regression"
+        )
+    width, default_activation = REGRESSION_HIDDEN
+    given = layer_sizes(args.layers) if args.layers is not None else None
+    if given is None:
+        hidden = [(width, name) for name in hidden_activations(args, None, default_activation)]
+    else:
+        names = hidden_activations(args, len(given) - 2, default_activation)
+        hidden = list(zip(given[1:-1], names, strict=True))
+    out_act = args.output_activation or REGRESSION_OUTPUT
+    if out_act not in act_table.ACTIVATIONS:
+        known = ", ".join(act_table.OUTPUT_ACTIVATIONS)
+        raise UsageError(f"--output-activation: unknown activation {out_act!r} (known: {known})")
+    features = _input_features(args, n_inputs)
+    spec = NetworkSpec(
+        hidden=hidden,
+        output_activation=out_act,
+        loss=args.loss or "squared_error",
+        # single_output off: the spec's "classes" then count output units, one per target.
+        single_output=False,
+        init=args.init or "xavier",
+        dtype=args.dtype or "float64",
+        features=features,
+    )
+    sizes = spec.sizes(n_inputs, n_targets)
+    if given is not None:
+        if given[0] != sizes[0]:
+            _check_ends(given, sizes, 0)
+        if given[-1] != n_targets:
+            raise UsageError(
+                f"--layers ends with {given[-1]} output unit{'s' if given[-1] != 1 else ''} "
+                f"but the data has {n_targets} target{'s' if n_targets != 1 else ''} (one "
+                "output unit per target)"
+            )
+    return spec
+
+
+def _input_features(args: argparse.Namespace, n_inputs: int) -> tuple[str, ...] | None:
+    """The derived input features ``--inputs`` asks for (None: the point itself)."""
+    if not getattr(args, "inputs", None):
+        return None
     try:
-        return spec.build(ds.n_features, ds.n_classes, seed)
+        features = features_mod.normalise(features_mod.parse(args.inputs))
+    except ValueError as exc:
+        raise UsageError(f"--inputs: {exc}") from None
+    if features is not None and n_inputs != features_mod.N_COORDINATES:
+        raise UsageError(
+            f"--inputs: derived features need data with 2 inputs, the data has {n_inputs}"
+        )
+    return features
+
+
+def build_network(
+    args: argparse.Namespace, ds: datasets.Dataset | regression.RegressionData, seed: int
+) -> Network:
+    """A freshly initialised network of the flags' spec, sized by ``ds``."""
+    if isinstance(ds, regression.RegressionData):
+        spec = network_spec(args, ds.n_features, 0, ds.n_targets)
+        n_outputs, task = ds.n_targets, "regression"
+    else:
+        spec = network_spec(args, ds.n_features, ds.n_classes)
+        n_outputs, task = ds.n_classes, "classification"
+    try:
+        sizes = spec.sizes(ds.n_features, n_outputs)
+        losses.check_pairing(spec.loss, spec.output_activation, sizes[-1], task)
+        net = spec.build(ds.n_features, n_outputs, seed)
     except ValueError as exc:  # e.g. a loss that does not pair with the output activation
         raise UsageError(str(exc)) from None
+    return net
 
 
 def _check_ends(given: list[int], sizes: list[int], n_classes: int) -> None:

@@ -15,6 +15,7 @@ import numpy as np
 
 from mlpstudio.core import gradcheck as core_gradcheck
 from mlpstudio.core import project
+from mlpstudio.core.network import Network
 
 from .common import (
     EXIT_OK,
@@ -27,7 +28,7 @@ from .common import (
     table,
     to_json,
 )
-from .points import add_point_arguments, point_and_target
+from .points import add_point_arguments, point_and_target, point_and_values
 
 NAME = "gradcheck"
 DEFAULT_H = 1e-6
@@ -91,6 +92,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.initial:
         # Trained weights give tiny gradients whose numeric estimate is mostly round-off.
         net.reset()
+    if p.regression:
+        X, Y, what = _regression_points(args, p)
+        return _report_check(args, out, net, X, Y, what)
     if args.point is not None or args.index is not None:
         x, target, _ = point_and_target(args, p)
         X = p.network_input(x)
@@ -108,11 +112,47 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             keep = np.unique(np.linspace(0, len(y) - 1, args.max_points).round().astype(int))
             X, y = X[keep], y[keep]
         what = f"{len(y):,} training point{'s' if len(y) != 1 else ''}"
-    Y = net.encode(y, p.n_classes)
+    return _report_check(args, out, net, X, net.encode(y, p.n_classes), what)
+
+
+def _regression_points(
+    args: argparse.Namespace, p: project.Project
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """A regression project's points and targets as the network trains on them (standardised)."""
+    if args.point is not None or args.index is not None:
+        x, values, _ = point_and_values(args, p)
+        X = p.network_input(x)
+        if values is None:
+            with np.errstate(all="ignore"):
+                values = p.predict_values(x)[0]
+        return X, p.network_targets(values), "1 point"
+    ds = p.dataset
+    if ds is None:
+        raise UsageError("this project holds no data: check on a point with --point x1,x2,...")
+    X, T = ds.X_train, ds.targets_train
+    if len(X) == 0:
+        raise UsageError("the project has no training points: use --point x1,x2,...")
+    if len(X) > args.max_points:
+        keep = np.unique(np.linspace(0, len(X) - 1, args.max_points).round().astype(int))
+        X, T = X[keep], T[keep]
+    what = f"{len(X):,} training point{'s' if len(X) != 1 else ''}"
+    return p.network_input(X), p.network_targets(T), what
+
+
+def _report_check(
+    args: argparse.Namespace,
+    out: TextIO,
+    net: Network,
+    X: np.ndarray,
+    Y: np.ndarray,
+    what: str,
+) -> int:
+    """Run the check on ``X``, ``Y`` (as the network trains on them), report, give the status."""
+    points = len(X)
     with np.errstate(all="ignore"):
         result = core_gradcheck.check(net, X, Y, h=args.h)
     if args.json:
-        out.write(to_json(_report(result, len(y), args.h)) + "\n")
+        out.write(to_json(_report(result, points, args.h)) + "\n")
     else:
         out.write(_text(result, args.top, net.n_params, net.describe(), what, args.h) + "\n")
     if result.verdict == "wrong":

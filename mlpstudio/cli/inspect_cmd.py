@@ -2,6 +2,8 @@
 
 Named ``inspect_cmd`` so that it is never mistaken for the standard library's ``inspect``.
 Per layer it shows ``z``, ``a`` and ``δ``, then the gradients ``δ_j a_k`` of this point's error.
+For a regression project the target is a value (``--target``, the dataset's, or the network's
+own): the network's ``y`` is that value standardised, as it was trained.
 """
 
 from __future__ import annotations
@@ -17,15 +19,21 @@ from mlpstudio.core import notation as nt
 from mlpstudio.core import project
 
 from .common import EXIT_OK, fmt, table, to_json, vec
-from .points import add_point_arguments, point_and_target
+from .points import add_point_arguments, point_and_target, point_and_values
 
 NAME = "inspect"
 _X = nt.plain(nt.a_name(1, None))  # the network's input, a^(1) = x
 
 _TARGET_FROM = {
     "label": "given with --label",
+    "target": "given with --target",
     "dataset": "the dataset's label of this point",
     "prediction": "the network's own prediction (give --label to choose another)",
+}
+_VALUES_FROM = {
+    **_TARGET_FROM,
+    "dataset": "the dataset's target of this point",
+    "prediction": "the network's own prediction, so δ = 0 (give --target to choose another)",
 }
 
 
@@ -57,8 +65,12 @@ def add_arguments(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPa
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Print the passes of the chosen point on ``out``."""
     p = project.load(args.project)
-    x, target, source = point_and_target(args, p)
-    info = inspection(p, x, target, source)
+    if p.regression:
+        x, values, source = point_and_values(args, p)
+        info = inspection(p, x, None, source, values)
+    else:
+        x, target, source = point_and_target(args, p)
+        info = inspection(p, x, target, source)
     if args.json:
         out.write(to_json(info) + "\n")
     else:
@@ -67,18 +79,32 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def inspection(
-    p: project.Project, x: np.ndarray, target: int | None, source: str
+    p: project.Project,
+    x: np.ndarray,
+    target: int | None,
+    source: str,
+    values: np.ndarray | None = None,
 ) -> dict[str, Any]:
-    """Every value of the forward and backward pass of point ``x``, as JSON-ready lists."""
+    """Every value of the forward and backward pass of point ``x``, as JSON-ready lists.
+
+    A classifier's target is the class ``target`` (None: predicted); a regression project's
+    is ``values`` in the targets' own units (None: the network's prediction).
+    """
     net = p.network.astype(np.float64)
     # Huge weights or points overflow to inf or NaN: shown as such (null in JSON), and numpy's
     # warnings, which would only repeat it on stderr, are silenced.
     with np.errstate(all="ignore"):
         a1 = p.network_input(x)
         fw = net.forward(a1)
-        predicted = int(net.classify(fw.output)[0])
-        target_class = predicted if target is None else target
-        Y = net.encode(np.array([target_class]), p.n_classes)
+        if p.regression:
+            predicted_values = p.predict_values(x)[0]
+            if values is None:
+                values = predicted_values
+            Y = p.network_targets(values)
+        else:
+            predicted = int(net.classify(fw.output)[0])
+            target_class = predicted if target is None else target
+            Y = net.encode(np.array([target_class]), p.n_classes)
         bw = net.backward(fw, Y)
     layers: list[dict[str, Any]] = [{"layer": 1, "a": fw.a[0][0].tolist()}]
     for i, name in enumerate(net.activations):
@@ -93,14 +119,31 @@ def inspection(
                 "grad_biases": bw.grad_b[i].tolist(),
             }
         )
-    names = p.class_names
-    return {
+    common = {
         "network": net.describe(),
         "point": np.asarray(x, dtype=np.float64).tolist(),
         "standardised": p.standardisation is not None,
         "input": a1[0].tolist(),  # the point as the network reads it (standardised)
         "features": None if net.features is None else list(net.features),
         "target": Y[0].tolist(),
+    }
+    if p.regression:
+        assert values is not None
+        return {
+            **common,
+            "task": p.task,
+            "targets_standardised": p.target_standardisation is not None,
+            "target_names": p.target_names,
+            "target_values": np.asarray(values, dtype=np.float64).tolist(),
+            "target_from": source,
+            "output": fw.output[0].tolist(),
+            "predicted_values": predicted_values.tolist(),
+            "cost": bw.cost,
+            "layers": layers,
+        }
+    names = p.class_names
+    return {
+        **common,
         "target_class": target_class,
         "target_name": names[target_class],
         "target_from": source,
@@ -142,9 +185,21 @@ def _text(info: dict[str, Any], source: str, p: project.Project) -> str:
         ]
     else:
         lines.append(f"point    {_X} = {vec(info['point'])}")
+    y = nt.plain(nt.y_name(None))
+    if p.regression:
+        named = ", ".join(
+            f"{n} = {fmt(v)}"
+            for n, v in zip(info["target_names"], info["target_values"], strict=True)
+        )
+        lines.append(f"target   {named}: {_VALUES_FROM[source]}")
+        scaled = " = (target − mean) / std" if info["targets_standardised"] else ""
+        lines.append(f"         {y}{scaled} = {vec(info['target'])}")
+    else:
+        lines += [
+            f"target   class {info['target_name']!r}: {_TARGET_FROM[source]}",
+            f"         {y} = {vec(info['target'])}",
+        ]
     lines += [
-        f"target   class {info['target_name']!r}: {_TARGET_FROM[source]}",
-        f"         {nt.plain(nt.y_name(None))} = {vec(info['target'])}",
         "",
         f"Forward pass: {nt.plain(nt.z_rule())},  {nt.plain(nt.a_rule())}",
         "Layer 1 (input)",
@@ -162,8 +217,16 @@ def _text(info: dict[str, Any], source: str, p: project.Project) -> str:
         ]
         lines += table(rows, numbers=False)
     output = nt.plain(nt.a_name(L, None))
+    if p.regression:
+        predicted = ", ".join(
+            f"{n} = {fmt(v)}"
+            for n, v in zip(info["target_names"], info["predicted_values"], strict=True)
+        )
+        said = f"predicted {predicted}"
+    else:
+        said = f"predicted class {info['predicted_name']!r}"
     lines += [
-        f"Output   {output} = {vec(info['output'])}: predicted class {info['predicted_name']!r}",
+        f"Output   {output} = {vec(info['output'])}: {said}",
         f"Error    {_error_formula(net.loss, net.output_activation)} = {fmt(info['cost'])}",
         "",
         f"Backward pass: {nt.plain(nt.delta_definition())}",

@@ -1,7 +1,9 @@
 """``mlpstudio predict``: the outputs and predicted class of every point of a CSV file, as CSV.
 
 Columns are matched to the network's inputs by the header's names when it has them, else by
-position; the project's standardisation is applied first, as the app does.
+position; the project's standardisation is applied first, as the app does. A regression
+project writes its predicted values instead: one column per target, named after it, in the
+target's own units (the target standardisation undone).
 """
 
 from __future__ import annotations
@@ -28,11 +30,13 @@ def add_arguments(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPa
     """Add ``predict`` and its options to the command parsers; return its parser."""
     pr = subparsers.add_parser(
         NAME,
-        help="outputs and predicted class of points in a CSV file",
+        help="outputs and predicted class (or predicted values) of points in a CSV file",
         description=textwrap.fill(
             "Run the project's network on the points of a CSV file and write, per point, the "
-            "features, the outputs a1..aK and the predicted class, as CSV. A header row is "
-            "optional; when it names the project's features, those columns are used.",
+            "features, the outputs a1..aK and the predicted class, as CSV; for a regression "
+            "project, the features and the predicted value of every target, in the target's "
+            "own units, under the target's name. A header row is optional; when it names the "
+            "project's features, those columns are used.",
             79,
         ),
         epilog="example:\n  mlpstudio predict xor.json points.csv --out predictions.csv",
@@ -50,15 +54,22 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     p = project.load(args.project)
     features = items(args.features, "--features") if args.features else None
     names, X = read_points(args.points, features, p)
-    with np.errstate(all="ignore"):
-        A = p.network.predict_proba(p.network_input(X)).astype(np.float64)
-    classes = p.network.classify(A)
-    class_names = p.class_names
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*names, *(f"a{c + 1}" for c in range(A.shape[1])), "class"])
-    for x, a, c in zip(X.tolist(), A.tolist(), classes.tolist(), strict=True):
-        writer.writerow([*map(repr, x), *map(repr, a), class_names[c]])
+    if p.regression:
+        with np.errstate(all="ignore"):
+            values = p.predict_values(X)
+        writer.writerow([*names, *p.target_names])
+        for x, v in zip(X.tolist(), values.tolist(), strict=True):
+            writer.writerow([*map(repr, x), *map(repr, v)])
+    else:
+        with np.errstate(all="ignore"):
+            A = p.network.predict_proba(p.network_input(X)).astype(np.float64)
+        classes = p.network.classify(A)
+        class_names = p.class_names
+        writer.writerow([*names, *(f"a{c + 1}" for c in range(A.shape[1])), "class"])
+        for x, a, c in zip(X.tolist(), A.tolist(), classes.tolist(), strict=True):
+            writer.writerow([*map(repr, x), *map(repr, a), class_names[c]])
     if args.out:
         with open(args.out, "w", encoding="utf-8", newline="") as f:
             f.write(buffer.getvalue())

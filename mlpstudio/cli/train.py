@@ -14,12 +14,13 @@ from dataclasses import replace
 from typing import Any, TextIO
 
 from mlpstudio.core import activations as act_table
-from mlpstudio.core import datasets, losses, optimizers, project
+from mlpstudio.core import datasets, losses, optimizers, project, regression
 from mlpstudio.core import features as features_mod
 from mlpstudio.core.network import INITS, MAX_UNITS
 from mlpstudio.core.project import schema
 
 from . import build, limits
+from .architecture import REGRESSION_HIDDEN, REGRESSION_OUTPUT
 from .common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
@@ -31,6 +32,7 @@ from .common import (
     pct,
     to_json,
 )
+from .info import current_metrics, fit_line
 
 NAME = "train"
 DEFAULT_EPOCHS = 1000
@@ -44,7 +46,14 @@ def add_arguments(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPa
         help="train a network and save the project",
         description=textwrap.fill(
             "Train a network on generated points, a CSV file or a saved project, then print "
-            "the final metrics (and save the project with --out).",
+            "the final metrics (and save the project with --out). A classifier learns class "
+            "labels; with --task regression (implied by --target or a regression --dataset) the "
+            "network fits real-valued targets. Regression defaults: one hidden layer of "
+            f"{REGRESSION_HIDDEN[0]} {REGRESSION_HIDDEN[1]} units, a {REGRESSION_OUTPUT} output "
+            "unit per target, the squared error, inputs and targets standardised on the "
+            "training points (--no-standardise: raw), and adam with learning rate "
+            f"{build.REGRESSION_TRAINING.learning_rate:g}; the metrics are the cost (on the "
+            "standardised targets), R² and the RMSE in the targets' own units.",
             79,
         ),
         epilog=(
@@ -54,17 +63,26 @@ def add_arguments(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPa
             "      --activation tanh --loss cross_entropy --optimizer adam --lr 0.01 \\\n"
             "      --test-ratio 0.2 --json\n"
             "  mlpstudio train --data iris.csv --label species --standardise --out iris.json\n"
-            "  mlpstudio train --project xor.json --epochs 1000 --out xor.json"
+            "  mlpstudio train --project xor.json --epochs 1000 --out xor.json\n"
+            "  mlpstudio train --dataset sine --noise 0.1 --test-ratio 0.25 --out sine.json\n"
+            "  mlpstudio train --data houses.csv --target price --test-ratio 0.2 --out houses.json"
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     data = t.add_argument_group("data (choose one source)")
     data.add_argument(
+        "--task",
+        choices=losses.TASKS,
+        help="classification (default) or regression (real-valued targets; implied by "
+        "--target or a regression --dataset)",
+    )
+    data.add_argument(
         "--dataset",
         metavar="NAME",
-        choices=list(datasets.GENERATORS),
-        help=f"a generated dataset: {', '.join(datasets.GENERATORS)} (xor alone: the "
-        "lecture's 4 points)",
+        choices=[*datasets.GENERATORS, *regression.GENERATORS],
+        help=f"a generated dataset: classes: {', '.join(datasets.GENERATORS)} (xor alone: the "
+        f"lecture's 4 points); regression: {', '.join(regression.GENERATORS)} (1-D on "
+        "[-1, 1], e.g. sine: y = sin 3x; plane and gauss: 2-D)",
     )
     data.add_argument("--data", metavar="FILE.csv", help="points from a CSV file")
     data.add_argument("--project", metavar="FILE.json", help="continue training a saved project")
@@ -75,7 +93,12 @@ def add_arguments(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPa
         help=f"number of generated points (default 200; {MIN_POINTS} to {MAX_POINTS:,})",
     )
     data.add_argument(
-        "--noise", type=float, metavar="X", default=0.0, help="noise from 0 to 1 (default 0)"
+        "--noise",
+        type=float,
+        metavar="X",
+        default=0.0,
+        help="noise from 0 to 1 (default 0); for a regression dataset the standard deviation "
+        "of Gaussian noise added to y",
     )
     data.add_argument(
         "--classes", type=int, metavar="K", help="classes of circles/spirals/blobs (2 to 8)"
@@ -88,6 +111,12 @@ def add_arguments(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPa
     )
     data.add_argument("--label", metavar="C", help="CSV label column (default: the last)")
     data.add_argument(
+        "--target",
+        metavar="Y[,Y...]",
+        help="regression: the CSV target column(s) of real numbers, by name or 0-based index "
+        "(the features: every other column but split)",
+    )
+    data.add_argument(
         "--test-ratio",
         type=float,
         metavar="R",
@@ -98,7 +127,14 @@ def add_arguments(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPa
         "--standardise",
         "--standardize",
         action="store_true",
-        help="feed the network (x − mean) / std of the training points (kept in the project)",
+        help="feed the network (x − mean) / std of the training points (kept in the "
+        "project); always on for regression, which standardises the targets too",
+    )
+    data.add_argument(
+        "--no-standardise",
+        "--no-standardize",
+        action="store_true",
+        help="regression: train on the raw points and targets",
     )
 
     net = t.add_argument_group("network")
@@ -186,12 +222,13 @@ class Progress:
     def __init__(self, stream: TextIO, start: int, total: int) -> None:
         self.stream, self.start, self.total = stream, start, max(total, 1)
 
-    def update(self, epoch: int, cost: float, accuracy: float) -> None:
+    def update(self, epoch: int, cost: float, accuracy: float, regression: bool = False) -> None:
         frac = min(max((epoch - self.start) / self.total, 0.0), 1.0)
         bar = "#" * round(self.WIDTH * frac)
+        second = f"R² {fmt(accuracy, 4)}" if regression else f"accuracy {pct(accuracy)}"
         self.stream.write(
             f"\r[{bar:<{self.WIDTH}}] epoch {epoch:,}/{self.start + self.total:,}  "
-            f"cost {fmt(cost, 4)}  accuracy {pct(accuracy)}   "
+            f"cost {fmt(cost, 4)}  {second}   "
         )
         self.stream.flush()
 
@@ -246,7 +283,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             stopped = trainer.run(epochs=target - trainer.epoch, seconds=0.1)
             if bar:
                 h = trainer.history
-                bar.update(trainer.epoch, h.train_cost[-1], h.train_accuracy[-1])
+                bar.update(trainer.epoch, h.train_cost[-1], h.train_accuracy[-1], p.regression)
     except KeyboardInterrupt:
         interrupted = True  # keep what was learnt: report it and save it below
     finally:
@@ -264,13 +301,23 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         "epochs_run": trainer.epoch - start,
         "stopped": "interrupted" if interrupted else (stopped or "max_epochs"),
         "message": trainer.message,
-        "train_cost": finite(h.train_cost[-1]),
-        "train_accuracy": h.train_accuracy[-1],
     }
-    has_test = bool(len(ds.y_test))
-    if has_test:
-        result["test_cost"] = finite(h.test_cost[-1])
-        result["test_accuracy"] = h.test_accuracy[-1]
+    has_test = bool((~ds.train_mask).any())
+    parts = ("train", "test") if has_test else ("train",)
+    if p.regression:
+        # The cost as trained (standardised targets), R², and the RMSE in the targets' units.
+        result["task"] = p.task
+        fit = current_metrics(p)
+        for part in parts:
+            result[f"{part}_cost"] = fit[f"{part}_cost"]
+            result[f"{part}_r2"] = fit[f"{part}_r2"]
+            result[f"{part}_rmse"] = fit[f"{part}_rmse"]
+    else:
+        result["train_cost"] = finite(h.train_cost[-1])
+        result["train_accuracy"] = h.train_accuracy[-1]
+        if has_test:
+            result["test_cost"] = finite(h.test_cost[-1])
+            result["test_accuracy"] = h.test_accuracy[-1]
     result.update(
         network=p.network.describe(),
         parameters=p.network.n_params,
@@ -295,10 +342,14 @@ def _summary(
     s, ds, h = p.settings, p.dataset, p.history
     assert ds is not None
     source = (ds.generator or {}).get("name") or args.data or args.project
+    if isinstance(ds, regression.RegressionData):
+        what = f"target{'s' if ds.n_targets != 1 else ''} {', '.join(ds.target_names)}"
+    else:
+        what = f"{ds.n_classes} classes"
     lines = [
         f"network:  {p.network.describe()} ({p.network.n_params} parameters)",
         f"data:     {source}: {ds.n_points:,} points ({result['train_points']:,} train, "
-        f"{result['test_points']:,} test), {ds.n_classes} classes",
+        f"{result['test_points']:,} test), {what}",
         f"training: {s.optimizer}, learning rate {fmt(s.learning_rate)}"
         + (f", batch size {s.batch_size}" if s.optimizer in ("sgd", "momentum", "adam") else "")
         + (f", momentum {fmt(s.momentum)}" if s.optimizer == "momentum" else "")
@@ -306,10 +357,17 @@ def _summary(
         f"stopped:  {result['stopped']} after {result['epochs_run']:,} epochs "
         f"(epoch {result['epochs']:,}, {seconds:.2f} s)"
         + (f": {result['message']}" if result["message"] else ""),
-        f"train:    cost {fmt(h.train_cost[-1])}, accuracy {pct(h.train_accuracy[-1])}",
     ]
-    if "test_cost" in result:
-        lines.append(f"test:     cost {fmt(h.test_cost[-1])}, accuracy {pct(h.test_accuracy[-1])}")
+    if p.regression:
+        lines += [fit_line(part, result) for part in ("train", "test") if f"{part}_r2" in result]
+    else:
+        lines.append(
+            f"train:    cost {fmt(h.train_cost[-1])}, accuracy {pct(h.train_accuracy[-1])}"
+        )
+        if "test_cost" in result:
+            lines.append(
+                f"test:     cost {fmt(h.test_cost[-1])}, accuracy {pct(h.test_accuracy[-1])}"
+            )
     if args.out:
         lines.append(f"saved:    {args.out}")
     return "\n".join(lines)

@@ -2,9 +2,11 @@
 
 :func:`read_csv` turns a comma-separated file into a :class:`~mlpstudio.core.datasets.Dataset`
 (columns by header name or index, a header detected or given, labels as numbers or text, an
-optional ``split`` column of train/test); :func:`write_csv` writes one back so that reading it
-gives every bit again. The import dialog previews a file with :func:`read_rows`,
-:func:`looks_like_header` and :func:`is_number`, so it sees the file exactly as the reader does.
+optional ``split`` column of train/test), or, given ``targets``, into
+:class:`~mlpstudio.core.regression.RegressionData` whose target columns are real numbers;
+:func:`write_csv` writes a dataset back so that reading it gives every bit again. The import
+dialog previews a file with :func:`read_rows`, :func:`looks_like_header` and :func:`is_number`,
+so it sees the file exactly as the reader does.
 
 Every problem raises :class:`~mlpstudio.core.datasets.DataError` whose message starts with where
 it is (``points.csv line 7, column 'x2': ...``). :func:`open_regular` refuses anything but a
@@ -26,6 +28,7 @@ from typing import BinaryIO
 import numpy as np
 
 from .datasets import DataError, Dataset, _check_names
+from .regression import RegressionData
 
 Array = np.ndarray
 
@@ -296,14 +299,19 @@ def _split_column(
 
 
 def _first_bad_cell(
-    file: str, data: list[_Row], features: list[int], label: int, names: list[str] | None
+    file: str,
+    data: list[_Row],
+    features: list[int],
+    label: int,
+    names: list[str] | None,
+    what: str = "feature",
 ) -> DataError:
-    """The error for the first bad feature or label cell in reading order."""
+    """The error for the first bad feature (or target) or label cell in reading order."""
     for line, cells in data:
         for j in features:
             where, cell = _where(file, line, _column_label(names, j)), cells[j]
             if not cell:
-                return DataError(f"{where}: the cell is empty; every feature needs a number")
+                return DataError(f"{where}: the cell is empty; every {what} needs a number")
             try:
                 value = float(cell)
             except ValueError:
@@ -389,8 +397,14 @@ def read_csv(
     header: bool | None = None,
     class_names: Sequence[str] | None = None,
     progress: Progress | None = None,
-) -> Dataset:
+    targets: Sequence[str | int] | str | int | None = None,
+) -> Dataset | RegressionData:
     """Read a comma-separated file of points into a :class:`Dataset`.
+
+    With ``targets`` (one column or several, by name or index) the file holds regression data
+    instead: the target cells are read as real numbers, like the features, and the result is a
+    :class:`RegressionData` (``label`` and ``class_names`` do not apply). By default the features
+    are then every other column (but ``split``).
 
     Columns are chosen by header name or 0-based index; by default the last column is the label
     and all others are features. ``header=None`` detects a header (see ``looks_like_header``),
@@ -404,6 +418,12 @@ def read_csv(
     fraction done; if it returns False, reading stops with :class:`CancelledError`.
     """
     file = Path(path).name or os.fspath(path)
+    if isinstance(targets, (str, int, np.integer)):
+        targets = [targets]
+    if targets is not None and (label is not None or class_names is not None):
+        raise DataError(f"{file}: a label column or class names are for classes, not targets")
+    if targets is not None and not targets:
+        raise DataError(f"{file}: no target columns; choose at least one")
     wanted_classes = _class_names_argument(class_names)
     rows = read_rows(path, file, _stage(progress, _ROWS))
     if not rows:
@@ -415,7 +435,7 @@ def read_csv(
         )
     if isinstance(features, (str, int, np.integer)):
         features = [features]
-    selectors = [*(features or []), *([] if label is None else [label])]
+    selectors = [*(features or []), *([] if label is None else [label]), *(targets or [])]
     if header is None:
         header = any(isinstance(s, str) for s in selectors) or looks_like_header(rows)
 
@@ -435,6 +455,11 @@ def read_csv(
         return _resolve_column(selector, names, n_columns, file, header_line)
 
     feature_idx = [resolve(s) for s in features] if features is not None else None
+    if targets is not None:
+        target_idx = [resolve(s) for s in targets]
+        return _regression_data(
+            file, data, names, header_line, feature_idx, target_idx, n_columns, progress
+        )
     label_idx = resolve(label) if label is not None else None
     split_idx, mask = _split_column(names, data, {*(feature_idx or []), label_idx})
     usable = [j for j in range(n_columns) if j != split_idx]
@@ -476,6 +501,63 @@ def read_csv(
         names[j] if names and names[j] else f"x{k + 1}" for k, j in enumerate(feature_idx)
     ]
     return Dataset(X=X, y=y, class_names=classes, feature_names=feature_names, train_mask=mask)
+
+
+def _regression_data(
+    file: str,
+    data: list[_Row],
+    names: list[str] | None,
+    header_line: int | None,
+    feature_idx: list[int] | None,
+    target_idx: list[int],
+    n_columns: int,
+    progress: Progress | None,
+) -> RegressionData:
+    """The rows as regression data: features and targets both read as finite numbers."""
+    split_idx, mask = _split_column(names, data, {*(feature_idx or []), *target_idx})
+    if feature_idx is None:
+        feature_idx = [j for j in range(n_columns) if j != split_idx and j not in target_idx]
+    if not feature_idx:
+        raise DataError(f"{file}: no feature columns; choose at least one")
+    for chosen, what in ((feature_idx, "feature"), (target_idx, "target")):
+        twice = next((j for j in chosen if chosen.count(j) > 1), None)
+        if twice is not None:
+            raise DataError(
+                f"{_where(file, header_line, _column_label(names, twice))}: chosen twice as a "
+                f"{what}"
+            )
+    both = next((j for j in target_idx if j in feature_idx), None)
+    if both is not None:
+        raise DataError(
+            f"{_where(file, header_line, _column_label(names, both))}: the target column is "
+            "also chosen as a feature; leave it out of the features"
+        )
+    X = _features(data, feature_idx, file, _stage(progress, _FEATURES))
+    if X is None:
+        raise _first_bad_cell(file, data, feature_idx, feature_idx[0], names)
+    T = _features(data, target_idx, file, None)
+    if T is None:
+        raise _first_bad_cell(file, data, target_idx, target_idx[0], names, "target")
+    _report(progress, 0.95, file)
+    if mask is not None and not mask.any():
+        raise DataError(
+            f"{_where(file, header_line, SPLIT_COLUMN)}: every row is 'test'; "
+            "at least one must be 'train'"
+        )
+
+    def named(columns: list[int], stem: str) -> list[str]:
+        return [names[j] if names and names[j] else f"{stem}{k + 1}" for k, j in enumerate(columns)]
+
+    target_names = named(target_idx, "y")
+    if len(target_idx) == 1 and not (names and names[target_idx[0]]):
+        target_names = ["y"]
+    return RegressionData(
+        X=X,
+        targets=T,
+        feature_names=named(feature_idx, "x"),
+        target_names=target_names,
+        train_mask=mask,
+    )
 
 
 def _features(

@@ -18,8 +18,12 @@ import copy as _copy
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .regression import RegressionData
 
 Array = np.ndarray
 Generator = Callable[[int, float, int, int], tuple[Array, Array]]
@@ -43,8 +47,11 @@ class Dataset:
 
     Empty ``class_names`` become ``"0", "1", ...`` (up to the largest label), empty
     ``feature_names`` become ``"x1", "x2", ...`` and a missing ``train_mask`` marks every point
-    for training. After construction every field holds its documented type.
+    for training. After construction every field holds its documented type. ``task`` tells it
+    from :class:`~.regression.RegressionData`, whose points have real targets instead.
     """
+
+    task: ClassVar[str] = "classification"
 
     X: Array
     y: Array
@@ -387,10 +394,14 @@ def generate(
 # --------------------------------------------------------------------------------------------
 
 
-def split(dataset: Dataset, test_ratio: float, seed: int) -> Dataset:
+D = TypeVar("D", "Dataset", "RegressionData")
+
+
+def split(dataset: D, test_ratio: float, seed: int) -> D:
     """A copy whose ``train_mask`` holds out ``round(n · test_ratio)`` random points for testing.
 
-    The test points are the first of a permutation from ``default_rng(seed)``, so a split is
+    ``dataset`` is a :class:`Dataset` or a :class:`~.regression.RegressionData`. The test
+    points are the first of a permutation from ``default_rng(seed)``, so a split is
     reproducible. At least one point always stays in training.
     """
     test_ratio = _real(test_ratio, "test_ratio")

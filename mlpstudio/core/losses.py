@@ -5,6 +5,11 @@
 ``cross_entropy`` pairs with sigmoid outputs (``−Σ_c y_c ln a_c + (1 − y_c) ln(1 − a_c)``) or
 a softmax output (``−Σ_c y_c ln a_c``); for both, ``δ^(L) = a − y``. The reported cost is the
 mean of ``E_x`` over the points used.
+
+The task decides what pairs: a classifier's targets are one-hot or 0/1 (±1 for tanh), a
+regression network's are real numbers (standardised), so regression takes the squared error and
+any output but softmax (the lecture's linear unit by default). A regression fit is measured by
+:func:`r_squared` and :func:`rmse` besides its cost.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from . import activations, notation
 Array = np.ndarray
 
 LOSSES = ("squared_error", "cross_entropy")
+TASKS = ("classification", "regression")
 # Plain text of each loss for tooltips; spelt in notation.
 FORMULAS = {loss: notation.plain(notation.loss_rule(loss)) for loss in LOSSES}
 
@@ -23,11 +29,26 @@ FORMULAS = {loss: notation.plain(notation.loss_rule(loss)) for loss in LOSSES}
 _EPS = 1e-12
 
 
-def check_pairing(loss: str, output_activation: str, n_outputs: int) -> None:
-    """Raise ``ValueError`` for a loss/output pairing that makes no sense."""
+def check_pairing(
+    loss: str, output_activation: str, n_outputs: int, task: str = "classification"
+) -> None:
+    """Raise ``ValueError`` for a loss/output pairing that makes no sense for ``task``."""
+    if task not in TASKS:
+        raise ValueError(f"unknown task {task!r} (known: {', '.join(TASKS)})")
     if loss not in LOSSES:
         raise ValueError(f"unknown loss {loss!r} (known: {', '.join(LOSSES)})")
     activations.get(output_activation)
+    if task == "regression":
+        if loss != "squared_error":
+            raise ValueError(
+                f"regression takes the squared error, not {loss}: its targets are real numbers, "
+                "not classes"
+            )
+        if output_activation == "softmax":
+            raise ValueError(
+                "softmax outputs always sum to 1, so they cannot fit real-valued targets: use "
+                "a linear output for regression"
+            )
     if output_activation == "softmax" and n_outputs < 2:
         raise ValueError("softmax needs at least 2 output units (with 1 unit it is always 1)")
     if loss == "cross_entropy" and output_activation not in ("sigmoid", "softmax"):
@@ -96,3 +117,31 @@ def output_delta(
     act.g_prime(z, a, tmp)
     out *= tmp
     return out
+
+
+def r_squared(a: Array, Y: Array) -> float:
+    """The coefficient of determination ``R² = 1 − Σ (a − y)² / Σ (y − ȳ)²`` of outputs ``a``
+    against targets ``Y`` (rows: points), averaged over the target columns.
+
+    1 is a perfect fit, 0 no better than always answering the mean ``ȳ`` of these targets, and
+    below 0 worse than that. It is the same whether computed on standardised or raw targets
+    (both sums scale by std²), so the trainer computes it on what it trains on. NaN when there
+    are fewer than 2 points or a target has no spread among them (the ratio is undefined).
+    """
+    if len(a) < 2:
+        return float("nan")
+    d = a - Y
+    residual = np.einsum("ij,ij->j", d, d)
+    centred = Y - Y.mean(axis=0)
+    total = np.einsum("ij,ij->j", centred, centred)
+    if not np.all(total > 0):
+        return float("nan")
+    return float(np.mean(1.0 - residual / total))
+
+
+def rmse(a: Array, Y: Array) -> Array:
+    """The root-mean-square error of every target column, ``√(mean_x (a_c − y_c)²)``."""
+    if len(a) == 0:
+        return np.full(a.shape[1], np.nan)
+    d = a - Y
+    return np.sqrt(np.einsum("ij,ij->j", d, d) / len(a))

@@ -13,6 +13,10 @@ for the app, ``mlpstudio train``, ``mlpstudio predict`` and scripts:
   those stored numbers (:meth:`Standardisation.apply`, :func:`apply_standardisation`), never
   numbers recomputed from other points.
 
+Regression targets follow the same rule (:func:`fit_target_standardisation`): the network is
+trained on ``(t − mean) / std`` of the training targets, and its outputs are turned back into the
+targets' own units by :meth:`Standardisation.invert`.
+
 The bounds below are the project file's bounds too (``core/project/schema.py`` uses them), so a
 standardisation this module makes can always be saved and loaded again.
 """
@@ -26,6 +30,7 @@ from typing import overload
 import numpy as np
 
 from .datasets import DataError, Dataset
+from .regression import RegressionData
 
 Array = np.ndarray
 
@@ -88,7 +93,10 @@ class Standardisation:
         return int(self.mean.size)
 
     def apply(self, X: Array) -> Array:
-        """``(X − mean) / std`` for points ``X`` of shape (n, features), as a new float64 array."""
+        """``(X − mean) / std`` for points ``X`` of shape (n, features), as a new float64 array.
+
+        (Targets too: a target standardisation's "features" are the targets.)
+        """
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2 or X.shape[1] != self.n_features:
             raise DataError(
@@ -97,7 +105,8 @@ class Standardisation:
         return (X - self.mean) / self.std
 
     def invert(self, Z: Array) -> Array:
-        """The raw points whose standardised form is ``Z`` (e.g. where a click lands)."""
+        """The raw values whose standardised form is ``Z`` (where a click lands; a regression
+        network's outputs in the targets' own units)."""
         Z = np.asarray(Z, dtype=np.float64)
         if Z.ndim != 2 or Z.shape[1] != self.n_features:
             raise DataError(f"points must have shape (n, {self.n_features}), got {Z.shape}")
@@ -137,7 +146,7 @@ def _mean_and_spread(X: Array) -> tuple[Array, Array]:
     return mean, std
 
 
-def fit_standardisation(ds: Dataset) -> Standardisation:
+def fit_standardisation(ds: Dataset | RegressionData) -> Standardisation:
     """The mean and spread of ``ds``'s **training** points (``ds.X_train``), per feature.
 
     Test points do not count, however far out they lie. A feature without spread on the
@@ -149,22 +158,46 @@ def fit_standardisation(ds: Dataset) -> Standardisation:
         raise DataError(
             "cannot standardise: there are no training points to take the mean and spread from"
         )
-    mean, std = _mean_and_spread(X)
+    return _fitted(X, ds.feature_names, "feature")
+
+
+def fit_target_standardisation(data: RegressionData) -> Standardisation:
+    """The mean and spread of the **training** targets of regression ``data``, per target.
+
+    The same rule as :func:`fit_standardisation`, applied to the targets: test targets do not
+    count (the test error stays honest), a target without spread on the training points gets
+    std 1, and a mean beyond ±1e12 is refused.
+    """
+    T = data.targets_train
+    if T.shape[0] == 0:
+        raise DataError(
+            "cannot standardise the targets: there are no training points to take the mean and "
+            "spread from"
+        )
+    return _fitted(T, data.target_names, "target")
+
+
+def _fitted(values: Array, names: list[str], what: str) -> Standardisation:
+    mean, std = _mean_and_spread(values)
     found = problem(mean, std)
     if found is not None:
         _, k, text = found
-        raise DataError(f"cannot standardise the feature {ds.feature_names[k]!r}: {text}")
+        raise DataError(f"cannot standardise the {what} {names[k]!r}: {text}")
     return Standardisation(mean, std)
 
 
 @overload
 def apply_standardisation(s: Standardisation, data: Dataset) -> Dataset: ...
 @overload
+def apply_standardisation(s: Standardisation, data: RegressionData) -> RegressionData: ...
+@overload
 def apply_standardisation(s: Standardisation, data: Array) -> Array: ...
-def apply_standardisation(s: Standardisation, data: Array | Dataset) -> Array | Dataset:
+def apply_standardisation(
+    s: Standardisation, data: Array | Dataset | RegressionData
+) -> Array | Dataset | RegressionData:
     """Points as the network sees them: an array of points, or a dataset (a new one, with its
-    labels, names, split and generator copied and its points standardised)."""
-    if isinstance(data, Dataset):
+    labels or targets, names, split and generator copied and its points standardised)."""
+    if isinstance(data, (Dataset, RegressionData)):
         out = data.copy()
         out.X = s.apply(data.X)
         return out

@@ -6,6 +6,11 @@ set, a mini-batch or one point), whether it needs the gradient, and which networ
 Batches are slices of a copy of the training set shuffled once per epoch from the run's seed, so
 a rerun with the same seed and settings is bit-identical. Settings are read at every step, so
 they can change between steps.
+
+The trainer fits classes (``task="classification"``: labels in, accuracy out) or real targets
+(``task="regression"``: a float array of targets, shaped like the outputs, as the network should
+produce them, i.e. already standardised). The history keeps one shape for both: its second
+metric is the accuracy of a classifier and the R² (:func:`losses.r_squared`) of a regression.
 """
 
 from __future__ import annotations
@@ -86,7 +91,12 @@ class TrainSettings:
 
 @dataclass
 class History:
-    """Per-epoch metrics; ``epoch[0]`` is 0, the state before training. NaN where no test set."""
+    """Per-epoch metrics; ``epoch[0]`` is 0, the state before training. NaN where no test set.
+
+    ``train_accuracy`` and ``test_accuracy`` hold the accuracy (0 to 1) when the trainer
+    classifies and R² (at most 1, maybe negative) when it fits real targets: the project's task
+    says which.
+    """
 
     epoch: list[int] = field(default_factory=list)
     train_cost: list[float] = field(default_factory=list)
@@ -151,7 +161,11 @@ def _check_finite(X: Array, which: str) -> None:
 
 
 class Trainer:
-    """Trains a :class:`Network` on labelled points; see the module docstring."""
+    """Trains a :class:`Network` on labelled points or real targets; see the module docstring.
+
+    For ``task="regression"``, ``y`` and ``y_test`` are float targets of shape (points, outputs)
+    (one output may take a flat array), and ``n_classes`` is not used.
+    """
 
     def __init__(
         self,
@@ -162,10 +176,17 @@ class Trainer:
         y_test: Array | None = None,
         settings: TrainSettings | None = None,
         n_classes: int | None = None,
+        task: str = "classification",
     ) -> None:
         self.net = net
         self.settings = (settings or TrainSettings()).validate()
         self.n_classes = n_classes
+        try:
+            losses.check_pairing(net.loss, net.output_activation, net.n_outputs, task)
+        except ValueError as exc:
+            raise TrainingError(str(exc)) from None
+        self.task = task
+        self.regression = task == "regression"
         self.epoch = 0
         self.position = 0  # training points consumed in the current epoch
         self.stopped: str | None = None
@@ -195,23 +216,27 @@ class Trainer:
         """
         net = self.net
         X = net.as_points(X)
-        y = np.asarray(y, dtype=np.int64)
+        y = self._targets(y, "training") if self.regression else np.asarray(y, dtype=np.int64)
         if len(X) == 0:
             raise TrainingError("there are no training points")
         if len(y) != len(X):
-            raise TrainingError(f"{len(X)} points but {len(y)} labels")
+            raise TrainingError(f"{len(X)} points but {len(y)} {self._y_word}")
         _check_finite(X, "training")
         # The input layer is computed once here (derived features), not on every batch.
         X = net.input_layer(X)
-        Y = net.encode(y, self.n_classes)
+        Y = y if self.regression else net.encode(y, self.n_classes)
         if X_test is not None and len(X_test):
             X_test = net.as_points(X_test)
-            y_test = np.asarray(y_test, dtype=np.int64)
+            if self.regression:
+                y_test = self._targets(y_test, "test")
+            else:
+                y_test = np.asarray(y_test, dtype=np.int64)
             if len(y_test) != len(X_test):
-                raise TrainingError(f"{len(X_test)} test points but {len(y_test)} labels")
+                raise TrainingError(f"{len(X_test)} test points but {len(y_test)} {self._y_word}")
             _check_finite(X_test, "test")
             X_test = net.input_layer(X_test)
-            test = (X_test, y_test, net.encode(y_test, self.n_classes))
+            Y_test = y_test if self.regression else net.encode(y_test, self.n_classes)
+            test = (X_test, y_test, Y_test)
         else:
             test = (None, None, None)
         self.X, self.y, self.Y = X, y, Y
@@ -224,7 +249,29 @@ class Trainer:
         self.position = 0
         self._spaces.clear()
 
+    @property
+    def _y_word(self) -> str:
+        return "rows of targets" if self.regression else "labels"
+
+    def _targets(self, T: Array | None, which: str) -> Array:
+        """Regression targets as a (points, outputs) array of the network's float type."""
+        T = np.asarray(T, dtype=self.net.dtype)
+        if T.ndim == 1 and self.net.n_outputs == 1:
+            T = T.reshape(-1, 1)
+        if T.ndim != 2 or T.shape[1] != self.net.n_outputs:
+            raise TrainingError(
+                f"the {which} targets must have one column per output unit "
+                f"({self.net.n_outputs}), got shape {T.shape}"
+            )
+        _check_finite(T, f"{which} target")
+        return T
+
     def _check_optimizer(self) -> None:
+        if self.regression and self.settings.optimizer == "perceptron":
+            raise TrainingError(
+                "the perceptron rule learns classes (step outputs of 0 or 1), not real-valued "
+                "targets: train a regression network with gd, sgd, momentum or adam"
+            )
         reason = optimizers.get(self.settings.optimizer).check(self.net)
         if reason:
             raise TrainingError(reason)
@@ -421,12 +468,19 @@ class Trainer:
         with np.errstate(all="ignore"):
             out = self.net.forward_into(X, ws)
             c = losses.cost(self.net.loss, self.net.output_activation, out, Y, ws.z[-1])
+        return (c if math.isfinite(c) else float("inf")), self._second_metric(out, Y, y)
+
+    def _second_metric(self, out: Array, Y: Array, y: Array) -> float:
+        """Accuracy of a classifier, R² of a regression (see :class:`History`)."""
+        if self.regression:
+            with np.errstate(all="ignore"):
+                return losses.r_squared(out, Y)
         # count_nonzero: np.mean of a boolean array costs ~3 µs more, every epoch.
-        acc = np.count_nonzero(self.net.classify(out) == y) / len(y) if len(y) else float("nan")
-        return (c if math.isfinite(c) else float("inf")), acc
+        return np.count_nonzero(self.net.classify(out) == y) / len(y) if len(y) else float("nan")
 
     def evaluate(self) -> tuple[float, float, float, float]:
-        """Training cost and accuracy, then test cost and accuracy (NaN without a test set)."""
+        """Training cost and accuracy (R² for regression), then the same on the test points
+        (NaN without a test set)."""
         train = self._metrics(self.X, self.Y, self.y)
         if self.X_test is None:
             return (*train, float("nan"), float("nan"))
@@ -437,8 +491,7 @@ class Trainer:
             out = self.net.forward_into(self.X_test, self._test_ws)
             z = self._test_ws.z[-1]
             c = losses.cost(self.net.loss, self.net.output_activation, out, self.Y_test, z)
-        acc = np.count_nonzero(self.net.classify(out) == self.y_test) / len(self.y_test)
-        return (*train, c, acc)
+        return (*train, c, self._second_metric(out, self.Y_test, self.y_test))
 
     def reset(self) -> None:
         """Back to the initial weights, epoch 0 and an empty history (same seed)."""

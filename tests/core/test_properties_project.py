@@ -30,7 +30,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mlpstudio.core import activations, datasets, losses, optimizers, project, scaling
+from mlpstudio.core import activations, datasets, losses, optimizers, project, regression, scaling
 from mlpstudio.core.network import INITS, Network
 from mlpstudio.core.project import Project, ProjectError, schema
 from mlpstudio.core.training import SETTING_RANGES, History, TrainSettings
@@ -302,6 +302,70 @@ def valid_projects(draw) -> Project:
     )
 
 
+@st.composite
+def regression_data(draw) -> regression.RegressionData:
+    """Function data from a generator, or random points with 1 to 3 real targets."""
+    if draw(st.booleans()):
+        name = draw(st.sampled_from(regression.GENERATORS))
+        data = regression.generate(
+            name,
+            points=draw(st.integers(4, 40)),
+            noise=draw(st.sampled_from([0.0, 0.1, 1.0])),
+            seed=draw(st.integers(0, schema.SEED_MAX)),
+        )
+    else:
+        d, m = draw(st.integers(1, 3)), draw(st.integers(1, 3))
+        n = draw(st.integers(1, 12))
+        X = draw(st.lists(st.lists(FINITE, min_size=d, max_size=d), min_size=n, max_size=n))
+        T = draw(st.lists(st.lists(FINITE, min_size=m, max_size=m), min_size=n, max_size=n))
+        data = regression.from_arrays(
+            np.array(X).reshape(n, d),
+            np.array(T).reshape(n, m),
+            feature_names=draw(st.lists(NAMES, min_size=d, max_size=d, unique=True)),
+            target_names=draw(st.lists(NAMES, min_size=m, max_size=m, unique=True)),
+        )
+    if data.n_points > 1 and draw(st.booleans()):
+        data = datasets.split(data, draw(st.sampled_from([0.25, 0.5])), draw(st.integers(0, 9)))
+    return data
+
+
+@st.composite
+def regression_projects(draw) -> Project:
+    """A valid regression project: real targets, a non-softmax output, the squared error, and
+    maybe standardised points and targets; never the perceptron rule."""
+    data = draw(regression_data())
+    hidden = draw(st.lists(st.integers(1, 5), max_size=2))
+    names = [draw(st.sampled_from(activations.HIDDEN_ACTIVATIONS)) for _ in hidden]
+    out = draw(st.sampled_from(["linear", "linear", "tanh", "sigmoid", "relu"]))
+    net = Network(
+        [data.n_features, *hidden, data.n_targets],
+        [*names, out],
+        seed=draw(st.integers(0, schema.SEED_MAX)),
+        dtype=draw(st.sampled_from(schema.DTYPES)),
+    )
+    standardisation = target_standardisation = None
+    if draw(st.booleans()):
+        try:
+            standardisation = scaling.fit_standardisation(data).to_dict()
+            target_standardisation = scaling.fit_target_standardisation(data).to_dict()
+        except datasets.DataError:
+            standardisation = target_standardisation = None  # a mean beyond ±1e12, say
+    settings_ = draw(train_settings())
+    if settings_.optimizer == "perceptron":
+        settings_.optimizer = "adam"
+    return Project(
+        network=net,
+        dataset=draw(st.none() | st.just(data)),
+        settings=settings_,
+        history=draw(histories()),
+        epoch=draw(st.integers(0, schema.COUNTER_MAX)),
+        standardisation=standardisation,
+        name=draw(st.text(max_size=20)),
+        task="regression",
+        target_standardisation=target_standardisation,
+    )
+
+
 # ---- mutations of a valid document -------------------------------------------------------------
 
 KNOWN_KEYS = sorted({key for _, keys in schema.OBJECTS for key in keys} | {"settings", "cost"})
@@ -400,6 +464,41 @@ def test_a_mutated_project_is_accepted_or_refused_clearly(p, data):
         doc = data.draw(mutated(doc))
     accepted = load_text(dumps(doc, data.draw(st.booleans())))
     if accepted is not None:
+        assert_round_trip(accepted)
+
+
+@settings(FAST, max_examples=200)
+@given(regression_projects())
+def test_valid_regression_projects_save_and_load_to_the_same_bytes(p):
+    assert_round_trip(p)
+    assert '"task": "regression"' in project.to_json(p)
+
+
+@settings(FAST, max_examples=300)
+@given(regression_projects(), st.data())
+def test_a_mutated_regression_project_is_accepted_or_refused_clearly(p, data):
+    doc = json.loads(project.to_json(p))
+    for _ in range(data.draw(st.integers(1, 3))):
+        doc = data.draw(mutated(doc))
+    accepted = load_text(dumps(doc, data.draw(st.booleans())))
+    if accepted is not None:
+        assert_round_trip(accepted)
+
+
+@settings(FAST, max_examples=100)
+@given(regression_projects(), st.sampled_from(["classification", None]))
+def test_a_regression_file_read_as_classification_is_refused_clearly(p, task):
+    """Dropping or changing the task leaves targets that a classifier has no place for."""
+    doc = json.loads(project.to_json(p))
+    if task is None:
+        del doc["task"]
+    else:
+        doc["task"] = task
+    accepted = load_text(json.dumps(doc))
+    if p.dataset is not None or p.target_standardisation is not None:
+        assert accepted is None
+    elif accepted is not None:
+        assert accepted.task == "classification"
         assert_round_trip(accepted)
 
 

@@ -2,11 +2,12 @@
 
 A property test saves varied valid projects (generators and their classes, random points with
 unicode names, standardisation, every setting, float32 and float64, models without data, and a
-few with other than 2 inputs) and opens each in the real window through
-``window.files.open_path``. Either it returns True and the session holds exactly the file's
-network parameters, or it returns False and the session is as it was (projects whose data has
-other than 2 features are refused before anything changes). Few examples, derandomised: each
-one rebuilds the window's views.
+few with other than 2 inputs, and regression projects) and opens each in the real window
+through ``window.files.open_path``. Either it returns True and the session holds exactly the
+file's network parameters, or it returns False and the session is as it was (projects whose
+data has other than 2 features, and regression projects, which the app does not show yet, are
+refused before anything changes). Few examples, derandomised: each one rebuilds the window's
+views.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mlpstudio import cli
-from mlpstudio.core import activations, datasets, losses, optimizers, project, scaling
+from mlpstudio.core import activations, datasets, losses, optimizers, project, regression, scaling
 from mlpstudio.core.network import INITS, Network
 from mlpstudio.core.project import Project, schema
 from mlpstudio.core.training import SETTING_RANGES, History, TrainSettings
@@ -62,8 +63,33 @@ def data_of(draw, n_inputs: int) -> datasets.Dataset:
 
 
 @st.composite
+def regression_projects(draw) -> Project:
+    """A valid regression project: generated function data, a linear (or tanh) output."""
+    name = draw(st.sampled_from(regression.GENERATORS))
+    data = regression.generate(name, draw(st.integers(4, 40)), draw(st.sampled_from([0.0, 0.1])))
+    if draw(st.booleans()):
+        data = datasets.split(data, 0.25, draw(st.integers(0, 9)))
+    hidden = draw(st.lists(st.integers(1, 6), min_size=1, max_size=2))
+    net = Network(
+        [data.n_features, *hidden, 1],
+        [*(draw(st.sampled_from(["tanh", "sigmoid", "relu"])) for _ in hidden), "linear"],
+        seed=draw(st.integers(0, 99)),
+    )
+    return Project(
+        network=net,
+        dataset=data,
+        settings=TrainSettings(optimizer=draw(st.sampled_from(["gd", "sgd", "momentum", "adam"]))),
+        standardisation=scaling.fit_standardisation(data).to_dict(),
+        task="regression",
+        target_standardisation=scaling.fit_target_standardisation(data).to_dict(),
+    )
+
+
+@st.composite
 def accepted_projects(draw) -> Project:
     """A valid project, saved and loaded once: exactly what the loader accepts."""
+    if draw(st.integers(0, 5)) == 0:
+        return draw(regression_projects())
     n_inputs = draw(st.sampled_from([2, 2, 2, 2, 2, 2, 1, 3]))
     ds = draw(st.none() | data_of(n_inputs)) if n_inputs == 2 else draw(data_of(n_inputs))
     k = ds.n_classes if ds is not None else draw(st.integers(2, 4))
@@ -183,7 +209,7 @@ def test_whatever_the_loader_accepts_opens_or_is_refused_keeping_everything(wind
         before = session_state(window)
         opened = window.files.open_path(path)
         assert window.settle()
-        if p.network.n_inputs != 2:
+        if p.network.n_inputs != 2 or p.task == "regression":
             assert not opened
         if opened:
             net = window.session.net
@@ -209,3 +235,25 @@ def test_a_project_with_four_inputs_is_refused_with_everything_kept(window, tmp_
     assert_unchanged(window, before)
     assert window.session.modified
     assert window.session.message == "Could not open four.json."
+
+
+def test_a_regression_project_is_refused_before_anything_changes(window, tmp_path, monkeypatch):
+    path = tmp_path / "sine.json"
+    argv = ["train", "--dataset", "sine", "--points", "40", "--epochs", "2", "--out", str(path)]
+    assert cli.main([*argv, "-q"], io.StringIO(), io.StringIO()) == 0
+    assert project.load(path).task == "regression"
+    reports: list[tuple[str, str]] = []
+    monkeypatch.setattr(window.files, "report", lambda title, text: reports.append((title, text)))
+    window.session.mark_modified(True)
+    before = session_state(window)
+    assert not window.files.open_path(path)
+    assert window.settle()
+    assert_unchanged(window, before)
+    assert window.session.modified
+    assert window.session.message == "Could not open sine.json."
+    [(title, text)] = reports
+    assert title == "Cannot open file"
+    assert (
+        "sine.json is a regression project: the app shows classification only for now; "
+        "use mlpstudio train/predict/info"
+    ) in " ".join(text.split())

@@ -48,11 +48,19 @@ def layers(project: Project) -> Iterator[Layer]:
 
 
 def check_exportable(project: Project) -> None:
-    """Refuse a network whose numbers an exported model could not hold (NaN or infinity).
+    """Refuse a network whose numbers an exported model could not hold (NaN or infinity), and a
+    regression network, whose exports do not exist yet.
 
     A project file refuses them too, so such a network could not be saved either; in the app it
-    is one whose training diverged past the last good weights.
+    is one whose training diverged past the last good weights. Every export writes classes and
+    knows no target standardisation, so a regression model would come out as a classifier
+    giving standardised values: it is refused rather than exported wrong.
     """
+    if project.regression:
+        raise ExportError(
+            "a regression project cannot be exported yet (the exports write classes, not "
+            "values in the targets' units): use mlpstudio predict"
+        )
     for layer in layers(project):
         for what, values in (("weights", layer.W), ("biases", layer.b)):
             if not np.all(np.isfinite(values)):

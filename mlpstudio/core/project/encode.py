@@ -17,6 +17,7 @@ import numpy as np
 
 from ... import __version__
 from ..datasets import DataError
+from ..regression import RegressionData
 from ..scaling import Standardisation
 from .checks import InvalidError, has_surrogate
 from .model import Project, ProjectError
@@ -82,7 +83,9 @@ def check(project: Project) -> None:
         raise ProjectError("cannot save: the network's weights contain NaN or infinity")
     ds = project.dataset
     if ds is not None:
-        for what, names in (("class", ds.class_names), ("feature", ds.feature_names)):
+        labels = ds.target_names if project.regression else ds.class_names
+        what_labels = "target" if project.regression else "class"
+        for what, names in ((what_labels, labels), ("feature", ds.feature_names)):
             if any(len(n) > MAX_NAME_CHARS for n in names):
                 raise ProjectError(f"cannot save: a {what} name is longer than {MAX_NAME_CHARS}")
             bad = next((k for k, n in enumerate(names) if has_surrogate(n)), None)
@@ -92,14 +95,16 @@ def check(project: Project) -> None:
     network: dict[str, Any] = {"sizes": list(net.sizes), "seed": net.seed}
     if net.features is not None:
         network["features"] = list(net.features)
-    if project.standardisation is not None:
-        try:
-            network["standardisation"] = Standardisation.from_dict(
-                project.standardisation
-            ).to_dict()
-        except DataError as exc:
-            raise ProjectError(f"cannot save: network.standardisation: {exc}") from None
+    for key in ("standardisation", "target_standardisation"):
+        stored = getattr(project, key)
+        if stored is not None:
+            try:
+                network[key] = Standardisation.from_dict(stored).to_dict()
+            except DataError as exc:
+                raise ProjectError(f"cannot save: network.{key}: {exc}") from None
     doc: dict[str, Any] = {"network": network, "training": _training(project)}
+    if project.regression:
+        doc["task"] = project.task
     if ds is not None:
         doc["dataset"] = {"generator": _plain(ds.generator)}
     if project.view:
@@ -133,6 +138,10 @@ def _network(project: Project) -> dict[str, Any]:
         block["features"] = list(net.features)
     if project.standardisation is not None:
         block["standardisation"] = Standardisation.from_dict(project.standardisation).to_dict()
+    if project.target_standardisation is not None:
+        block["target_standardisation"] = Standardisation.from_dict(
+            project.target_standardisation
+        ).to_dict()
     return block
 
 
@@ -147,10 +156,21 @@ def _document(project: Project) -> dict:
         doc["name"] = project.name
     if project.notes:
         doc["notes"] = project.notes
+    if project.regression:  # written only when not the default: older files read as before
+        doc["task"] = project.task
     doc["network"] = _network(project)
 
     ds = project.dataset
-    if ds is not None:
+    if isinstance(ds, RegressionData):
+        doc["dataset"] = {
+            "feature_names": list(ds.feature_names),
+            "target_names": list(ds.target_names),
+            "points": _rows(ds.X),
+            "targets": _rows(ds.targets),
+            "split": ["train" if m else "test" for m in ds.train_mask.tolist()],
+            "generator": _plain(ds.generator),
+        }
+    elif ds is not None:
         doc["dataset"] = {
             "feature_names": list(ds.feature_names),
             "class_names": list(ds.class_names),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from .. import datasets
+from .. import datasets, losses, regression
 from ..training import SETTING_RANGES, TrainSettings
 
 FORMAT = "mlpstudio-project"
@@ -34,6 +34,7 @@ TOP_LEVEL_KEYS = (
     "written_by",
     "name",
     "notes",
+    "task",
     "network",
     "dataset",
     "training",
@@ -52,10 +53,21 @@ NETWORK_KEYS = (
     "initial_weights",
     "initial_biases",
     "standardisation",
+    "target_standardisation",
     "features",
 )
 STANDARDISATION_KEYS = ("mean", "std")
-DATASET_KEYS = ("feature_names", "class_names", "points", "labels", "split", "generator")
+# class_names and labels belong to classification, target_names and targets to regression.
+DATASET_KEYS = (
+    "feature_names",
+    "class_names",
+    "target_names",
+    "points",
+    "labels",
+    "targets",
+    "split",
+    "generator",
+)
 # test_ratio is optional: the app reads it back into the data panel when a file has it.
 GENERATOR_KEYS = ("name", "points", "noise", "seed", "classes", "test_ratio")
 TRAINING_KEYS = (*(f.name for f in fields(TrainSettings)), "epoch")
@@ -73,6 +85,7 @@ OBJECTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("", TOP_LEVEL_KEYS),
     ("network", NETWORK_KEYS),
     ("network.standardisation", STANDARDISATION_KEYS),
+    ("network.target_standardisation", STANDARDISATION_KEYS),
     ("dataset", DATASET_KEYS),
     ("dataset.generator", GENERATOR_KEYS),
     ("training", TRAINING_KEYS),
@@ -83,7 +96,9 @@ OBJECTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # ---- names ---------------------------------------------------------------------------------
 
 DTYPES = ("float64", "float32")
+TASKS = losses.TASKS  # absent from a file: "classification", what every older file is
 GENERATORS = tuple(datasets.GENERATORS)
+REGRESSION_GENERATORS = regression.GENERATORS  # names distinct from GENERATORS'
 
 # ---- bounds of numbers (inclusive) -----------------------------------------------------------
 # The ranges of the app's panels (ui/views/panels.py): DataPanel and TrainingPanel.

@@ -22,6 +22,7 @@ from .. import features as features_mod
 from .. import losses, optimizers, scaling
 from ..datasets import DataError, Dataset
 from ..network import INITS, MAX_LAYERS, MAX_UNITS, Network
+from ..regression import RegressionData
 from ..training import History, TrainingError, TrainSettings
 from . import schema
 from .checks import (
@@ -60,7 +61,8 @@ def check_keys(doc: dict) -> None:
 # ---- network -------------------------------------------------------------------------------
 
 
-def network(block: Any) -> tuple[Network, dict | None]:
+def network(block: Any, task: str = "classification") -> tuple[Network, dict | None, dict | None]:
+    """The network, its input standardisation and (regression) its target standardisation."""
     where = "network"
     block = object_(block, where)
     sizes_value = list_(require(block, "sizes", where), "network.sizes")
@@ -90,9 +92,19 @@ def network(block: Any) -> tuple[Network, dict | None]:
             "network.loss", f"unknown loss {short(loss)} (known: {', '.join(losses.LOSSES)})"
         )
     try:
-        losses.check_pairing(loss, activations[-1], sizes[-1])
+        losses.check_pairing(loss, activations[-1], sizes[-1], task)
     except ValueError as exc:
-        raise InvalidError("network.loss", str(exc)) from None
+        # A loss that pairs with no output says so at the loss; an output the task refuses
+        # (softmax for regression) at the output's activation.
+        place = "network.loss"
+        try:
+            losses.check_pairing(loss, activations[-1], sizes[-1])
+        except ValueError:
+            pass
+        else:
+            if loss == "squared_error":
+                place = f"network.activations[{n_layers - 1}]"
+        raise InvalidError(place, str(exc)) from None
 
     init = text(block.get("init", "xavier"), "network.init")
     if init not in INITS:
@@ -112,6 +124,11 @@ def network(block: Any) -> tuple[Network, dict | None]:
     standardisation = None
     if block.get("standardisation") is not None:
         standardisation = stored_standardisation(block["standardisation"], n_inputs)
+    target_standardisation = None
+    if block.get("target_standardisation") is not None:
+        target_standardisation = stored_target_standardisation(
+            block["target_standardisation"], sizes[-1], task
+        )
 
     # The arrays last: everything cheap to check has passed.
     weights = _weights(require(block, "weights", where), "network.weights", sizes)
@@ -135,7 +152,7 @@ def network(block: Any) -> tuple[Network, dict | None]:
     ).astype(net.dtype)
     if not (np.isfinite(net.params).all() and np.isfinite(net.initial_params).all()):
         raise InvalidError("network.weights", f"values too large for {dtype}")
-    return net, standardisation
+    return net, standardisation, target_standardisation
 
 
 def input_features(value: Any, n_units: int) -> tuple[str, ...] | None:
@@ -163,9 +180,10 @@ def input_features(value: Any, n_units: int) -> tuple[str, ...] | None:
     return features_mod.normalise(checked)
 
 
-def stored_standardisation(value: Any, n_inputs: int) -> dict:
+def stored_standardisation(
+    value: Any, n_inputs: int, where: str = "network.standardisation"
+) -> dict:
     """``{"mean": [...], "std": [...]}``, one value per input, within the scaling rule's bounds."""
-    where = "network.standardisation"
     s = object_(value, where)
     known_keys(s, schema.STANDARDISATION_KEYS, where)
     mean = vector(require(s, "mean", where), f"{where}.mean", n_inputs)
@@ -175,6 +193,16 @@ def stored_standardisation(value: Any, n_inputs: int) -> dict:
         which, k, message = problem
         raise InvalidError(f"{where}.{which}[{k}]", message)
     return {"mean": mean.tolist(), "std": std.tolist()}
+
+
+def stored_target_standardisation(value: Any, n_outputs: int, task: str) -> dict:
+    """A regression network's target standardisation: one mean and std per output unit."""
+    where = "network.target_standardisation"
+    if task != "regression":
+        raise InvalidError(
+            where, f'only a regression project standardises targets (the task is "{task}")'
+        )
+    return stored_standardisation(value, n_outputs, where)
 
 
 def _weights(value: Any, where: str, sizes: list[int]) -> list[Array]:
@@ -190,9 +218,36 @@ def _biases(value: Any, where: str, sizes: list[int]) -> list[Array]:
 # ---- dataset -------------------------------------------------------------------------------
 
 
-def dataset(block: Any, net: Network) -> Dataset:
+def _task_keys(block: dict, task: str) -> None:
+    """Refuse the keys of the other task: labels are classes, targets real numbers."""
+    if task == "regression":
+        other, owner = ("class_names", "labels"), "classification"
+    else:
+        other, owner = ("target_names", "targets"), "regression"
+    for key in other:
+        if key in block:
+            raise InvalidError(
+                at("dataset", key),
+                f'only a {owner} project has {key}, and this one\'s task is "{task}" '
+                '(the top-level "task" says which)',
+            )
+
+
+def _optimizer_fits(task: str, settings: TrainSettings) -> None:
+    if task == "regression" and settings.optimizer == "perceptron":
+        raise InvalidError(
+            "training.optimizer",
+            "the perceptron rule learns classes, not real targets: a regression project "
+            "trains with gd, sgd, momentum or adam",
+        )
+
+
+def dataset(block: Any, net: Network, task: str = "classification") -> Dataset | RegressionData:
     where = "dataset"
     block = object_(block, where)
+    _task_keys(block, task)
+    if task == "regression":
+        return regression_dataset(block, net)
     d = net.n_inputs
     generator = None
     if block.get("generator") is not None:
@@ -226,17 +281,7 @@ def dataset(block: Any, net: Network) -> Dataset:
             raise InvalidError(place, f"label {found(c)} is out of range for {n_classes} classes")
     y = np.array(labels, dtype=np.int64).reshape(n)
 
-    mask = np.ones(n, dtype=bool)
-    if block.get("split") is not None:
-        for i, part in enumerate(list_(block["split"], "dataset.split", n)):
-            if isinstance(part, str) and part in ("train", "test"):
-                mask[i] = part == "train"
-            elif isinstance(part, bool):
-                mask[i] = part
-            else:
-                raise InvalidError(
-                    f"dataset.split[{i}]", f'expected "train" or "test", found {found(part)}'
-                )
+    mask = split_mask(block, n)
     try:
         return Dataset(
             X=X,
@@ -250,7 +295,57 @@ def dataset(block: Any, net: Network) -> Dataset:
         raise InvalidError(where, str(exc)) from None
 
 
-def generator_settings(value: Any) -> dict:
+def split_mask(block: dict, n: int) -> Array:
+    """The training mask ``dataset.split`` gives (every point for training without it)."""
+    mask = np.ones(n, dtype=bool)
+    if block.get("split") is not None:
+        for i, part in enumerate(list_(block["split"], "dataset.split", n)):
+            if isinstance(part, str) and part in ("train", "test"):
+                mask[i] = part == "train"
+            elif isinstance(part, bool):
+                mask[i] = part
+            else:
+                raise InvalidError(
+                    f"dataset.split[{i}]", f'expected "train" or "test", found {found(part)}'
+                )
+    return mask
+
+
+def regression_dataset(block: dict, net: Network) -> RegressionData:
+    """A regression dataset: points, one real target per output unit, names, split."""
+    where = "dataset"
+    d, m = net.n_inputs, net.n_outputs
+    generator = None
+    if block.get("generator") is not None:
+        generator = generator_settings(block["generator"], "regression")
+    feature_names = None
+    if block.get("feature_names") is not None:
+        feature_names = names(block["feature_names"], "dataset.feature_names", d, "name")
+    target_names = None
+    if block.get("target_names") is not None:
+        target_names = names(
+            block["target_names"], "dataset.target_names", m, "name (one per output unit)"
+        )
+    X = matrix(
+        require(block, "points", where), "dataset.points", None, d, " (one per network input)"
+    )
+    n = len(X)
+    T = matrix(require(block, "targets", where), "dataset.targets", n, m, " (one per output unit)")
+    mask = split_mask(block, n)
+    try:
+        return RegressionData(
+            X=X,
+            targets=T,
+            feature_names=feature_names or [],
+            target_names=target_names or [],
+            train_mask=mask,
+            generator=generator,
+        )
+    except DataError as exc:
+        raise InvalidError(where, str(exc)) from None
+
+
+def generator_settings(value: Any, task: str = "classification") -> dict:
     """How the points were generated: a known generator and arguments the data panel can show.
 
     The keys keep the file's order (so a file saves back to the same bytes); every present key
@@ -260,9 +355,14 @@ def generator_settings(value: Any) -> dict:
     g = object_(value, where)
     known_keys(g, schema.GENERATOR_KEYS, where)
     name = text(require(g, "name", where), f"{where}.name")
-    if name not in schema.GENERATORS:
-        known = ", ".join(schema.GENERATORS)
-        raise InvalidError(f"{where}.name", f"unknown generator {short(name)} (known: {known})")
+    regression = task == "regression"
+    known = schema.REGRESSION_GENERATORS if regression else schema.GENERATORS
+    if name not in known:
+        problem = f"unknown {'regression ' if regression else ''}generator {short(name)}"
+        if name in (schema.GENERATORS if regression else schema.REGRESSION_GENERATORS):
+            problem = f'"{name}" makes {"labelled points" if regression else "real targets"}'
+            problem += f", not data for a {task} project"
+        raise InvalidError(f"{where}.name", f"{problem} (known: {', '.join(known)})")
     out: dict[str, Any] = {}
     for key, v in g.items():
         place = f"{where}.{key}"
@@ -270,6 +370,8 @@ def generator_settings(value: Any) -> dict:
             out[key] = name
         elif key == "points":
             out[key] = integer(v, place, *schema.GENERATOR_POINTS)
+        elif key == "classes" and regression:
+            raise InvalidError(place, "a regression generator makes no classes")
         elif key == "classes":
             lo, hi = schema.generator_classes(name)
             if lo == hi and integer(v, place) != lo:
@@ -282,6 +384,16 @@ def generator_settings(value: Any) -> dict:
         else:  # test_ratio
             out[key] = number(v, place, *schema.GENERATOR_TEST_RATIO)
     return out
+
+
+def task_of(doc: dict) -> str:
+    """The top-level ``task`` (``"classification"`` when absent, as in every older file)."""
+    task = text(doc.get("task", "classification"), "task")
+    if task not in schema.TASKS:
+        raise InvalidError(
+            "task", f"expected one of {', '.join(schema.TASKS)}, found {short(task)}"
+        )
+    return task
 
 
 # ---- training and history ------------------------------------------------------------------
@@ -364,11 +476,13 @@ def project(doc: Any) -> Project:
     notes = text(doc.get("notes", ""), "notes", schema.MAX_TEXT_CHARS)
     if doc.get("written_by") is not None:
         text(doc["written_by"], "written_by")
+    task = task_of(doc)
     settings, epoch = TrainSettings(), 0
     if doc.get("training") is not None:
         settings, epoch = training(doc["training"])
-    net, standardisation = network(require(doc, "network", ""))
-    ds = None if doc.get("dataset") is None else dataset(doc["dataset"], net)
+    _optimizer_fits(task, settings)
+    net, standardisation, target_standardisation = network(require(doc, "network", ""), task)
+    ds = None if doc.get("dataset") is None else dataset(doc["dataset"], net, task)
     past = History() if doc.get("history") is None else history(doc["history"])
     shown = {} if doc.get("view") is None else view(doc["view"])
     return Project(
@@ -381,6 +495,8 @@ def project(doc: Any) -> Project:
         name=name,
         notes=notes,
         view=shown,
+        task=task,
+        target_standardisation=target_standardisation,
     )
 
 
@@ -415,18 +531,23 @@ def view(block: Any) -> dict:
 
 def hand_set_values(doc: dict) -> None:
     """Check what a writer took from settings rather than computed, in a document holding
-    ``network`` (``sizes``, ``seed``, maybe ``standardisation``), ``training`` and maybe
-    ``dataset.generator``: keys, seeds, generator, standardisation and training settings."""
+    ``network`` (``sizes``, ``seed``, maybe ``standardisation`` and
+    ``target_standardisation``), ``training``, maybe ``task`` and ``dataset.generator``: keys,
+    task, seeds, generator, standardisations and training settings."""
     check_keys(doc)
+    task = task_of(doc)
     net = doc["network"]
     integer(net["seed"], "network.seed", 0, schema.SEED_MAX)
     if net.get("standardisation") is not None:
         # One value per coordinate of the point: 2 when the input units are derived features.
         n_inputs = net["sizes"][0] if net.get("features") is None else features_mod.N_COORDINATES
         stored_standardisation(net["standardisation"], n_inputs)
+    if net.get("target_standardisation") is not None:
+        stored_target_standardisation(net["target_standardisation"], net["sizes"][-1], task)
     ds = doc.get("dataset")
     if ds is not None and ds.get("generator") is not None:
-        generator_settings(ds["generator"])
-    training(doc["training"])
+        generator_settings(ds["generator"], task)
+    settings, _ = training(doc["training"])
+    _optimizer_fits(task, settings)
     if doc.get("view") is not None:
         view(doc["view"])

@@ -165,6 +165,13 @@ class FilesController(QObject):
         variant: str = "",
     ) -> None:
         """Show a loaded project: checked whole first, so a refusal changes nothing."""
+        if proj.task != "classification":
+            # Until the app has its regression views (issue #14), a fit of real targets has
+            # nothing to show it: refused before anything changes.
+            raise ValueError(
+                f"{name} is a {proj.task} project: the app shows classification only for now; "
+                "use mlpstudio train/predict/info"
+            )
         net = proj.network
         if proj.dataset is not None:
             raw = proj.dataset
