@@ -243,6 +243,17 @@ class Network:
             raise ValueError(f"expected {self.n_params} parameters, got shape {flat.shape}")
         np.copyto(self.params, flat, casting="same_kind")
 
+    def __getstate__(self) -> dict:
+        # ``weights`` and ``biases`` are views into ``params``; pickled they would become
+        # copies that training no longer reaches (the app sends its trainer to a process).
+        state = self.__dict__.copy()
+        del state["weights"], state["biases"]
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.weights, self.biases = self._views(self.params)
+
     def copy(self) -> Network:
         """An independent network with the same structure, parameters and initial weights."""
         other = Network.__new__(Network)

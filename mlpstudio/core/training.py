@@ -205,6 +205,17 @@ class Trainer:
         self.set_data(X, y, X_test, y_test)
         self.history.append(0, self.evaluate())
 
+    def __getstate__(self) -> dict:
+        # Workspaces hold views into their gradient buffer that pickling would turn into
+        # copies: they are left out and rebuilt on first use (the app sends its trainer to a
+        # training process this way).
+        state = self.__dict__.copy()
+        state["_spaces"] = {}
+        state["_fresh"] = False
+        state.pop("_test_ws", None)
+        state.pop("_test_ws_n", None)
+        return state
+
     # ---- data and settings ---------------------------------------------------------------
 
     def set_data(

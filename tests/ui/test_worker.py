@@ -1,4 +1,5 @@
-"""The training worker on its QThread, driven only through its public commands and signals.
+"""The training worker, on its QThread or in its process, driven only through its public commands
+and signals.
 
 Every expected state comes from a separate :class:`Trainer` run the same way in this thread, so
 the worker must give bit-identical numbers, not merely plausible ones.
@@ -15,6 +16,7 @@ from PySide6.QtCore import QObject, Slot
 
 from mlpstudio.core import Network, Snapshot, Trainer, TrainSettings, datasets
 from mlpstudio.ui.worker import WorkerThread
+from mlpstudio.ui.worker_process import WorkerProcess
 
 XOR = datasets.generate("xor")  # the 4 truth-table points
 CLUSTERS = datasets.generate("xor-clusters", points=12, noise=0.1, seed=1)
@@ -70,13 +72,14 @@ class Recorder(QObject):
 
 
 class Harness:
-    """A worker thread and a recorder. ``qtbot.waitSignal`` is not used on the worker's signals:
-    its blocker is a plain callable, so it would run (and stop its timer) in the worker thread.
+    """A worker (on a thread, or in a process) and a recorder. ``qtbot.waitSignal`` is not used
+    on the worker's signals: its blocker is a plain callable, so it would run (and stop its
+    timer) in the worker thread.
     """
 
-    def __init__(self, qtbot) -> None:
+    def __init__(self, qtbot, kind: str = "thread") -> None:
         self.qtbot = qtbot
-        self.thread = WorkerThread()
+        self.thread = WorkerThread() if kind == "thread" else WorkerProcess()
         self.worker = self.thread.worker
         self.rec = Recorder(self.worker)
         self._tokens = itertools.count(1)
@@ -110,9 +113,13 @@ class Harness:
         return self.rec.snapshots[start : start + n]
 
 
-@pytest.fixture
-def h(qtbot):
-    harness = Harness(qtbot)
+@pytest.fixture(
+    params=["thread", pytest.param("process", marks=pytest.mark.slow)],
+)
+def h(qtbot, request):
+    """The same commands and the same numbers whether the loop runs on a thread of this process
+    or in a training process of its own (the app's default)."""
+    harness = Harness(qtbot, request.param)
     yield harness
     assert harness.thread.stop()
 

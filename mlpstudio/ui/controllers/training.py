@@ -9,6 +9,8 @@ fast training runs, the views repaint at most at the screen's rate.
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QEventLoop, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -17,17 +19,32 @@ from mlpstudio.core.training import Snapshot
 
 from ..session import Session
 from ..worker import WorkerThread
+from ..worker_process import WorkerProcess
 
 FRAME_MS = 16  # the display timer; a frame is drawn only when a new snapshot has arrived
+# Where the trainer runs: "process" (the app's default: no contention for the window's GIL) or
+# "thread" (starts at once; the tests' default, which read the live trainer).
+WORKER_ENV = "MLPSTUDIO_TRAINING"
+
+
+def worker_kind(kind: str | None = None) -> str:
+    """``kind``, else ``$MLPSTUDIO_TRAINING``, else "process"."""
+    kind = kind or os.environ.get(WORKER_ENV) or "process"
+    if kind not in ("process", "thread"):
+        raise ValueError(f"{WORKER_ENV} must be 'process' or 'thread', not {kind!r}")
+    return kind
 
 
 class TrainingController(QObject):
     """The only bridge between the session and the training worker."""
 
-    def __init__(self, session: Session, parent: QObject | None = None) -> None:
+    def __init__(
+        self, session: Session, parent: QObject | None = None, worker: str | None = None
+    ) -> None:
         super().__init__(parent)
         self.session = session
-        self.thread = WorkerThread()
+        self.worker_kind = worker_kind(worker)
+        self.thread = WorkerProcess() if self.worker_kind == "process" else WorkerThread()
         self.worker = self.thread.worker
         self.worker.snapshotReady.connect(self._on_snapshot)
         self.worker.finished.connect(self._on_finished)
