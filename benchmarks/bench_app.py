@@ -74,7 +74,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from mlpstudio.core import Network, Trainer, TrainSettings  # noqa: E402
 from mlpstudio.core import boundary as core_boundary  # noqa: E402
 from mlpstudio.core import diagnostics as core_diagnostics  # noqa: E402
-from mlpstudio.core.specs import DataSpec, NetworkSpec  # noqa: E402
+from mlpstudio.core.project.schema import GENERATOR_POINTS  # noqa: E402
+from mlpstudio.core.specs import MAX_HIDDEN_LAYERS, MAX_WIDTH, DataSpec, NetworkSpec  # noqa: E402
 from mlpstudio.core.trainloop import PUBLISH_INTERVAL  # noqa: E402
 from mlpstudio.ui import followers  # noqa: E402
 from mlpstudio.ui.actions import Actions  # noqa: E402
@@ -396,7 +397,7 @@ def build_window(args: argparse.Namespace) -> MainWindow:
     as_if_discarded()
     w.network_panel.set_spec(
         NetworkSpec(
-            hidden=[(16, "tanh"), (16, "tanh")],
+            hidden=[(n, "tanh") for n in args.hidden],
             output_activation="sigmoid",
             loss="squared_error",
             single_output=True,
@@ -409,7 +410,7 @@ def build_window(args: argparse.Namespace) -> MainWindow:
         s.select_point(args.select)
     if not w.settle():
         raise SystemExit("the worker did not answer")
-    if s.net is None or s.net.sizes != [2, 16, 16, 1] or s.speed is not None:
+    if s.net is None or s.net.sizes != [2, *args.hidden, 1] or s.speed is not None:
         raise SystemExit(f"unexpected set-up: {s.net and s.net.describe()}, speed {s.speed}")
     if s.settings.optimizer != "gd" or s.settings.learning_rate != args.lr:
         raise SystemExit(f"unexpected settings: {s.settings}")
@@ -648,7 +649,21 @@ def main() -> int:
         default="process",
         help="where the app trains: its own process (the app's default) or a thread",
     )
+    p.add_argument(
+        "--hidden",
+        default="16,16",
+        help="hidden widths, tanh units (default 16,16)",
+    )
+    p.add_argument(
+        "--largest",
+        action="store_true",
+        help="the largest network and data the panels allow: "
+        f"{MAX_HIDDEN_LAYERS} hidden layers of {MAX_WIDTH} units, {GENERATOR_POINTS[1]:,} points",
+    )
     args = p.parse_args()
+    args.hidden = [int(n) for n in args.hidden.split(",") if n]
+    if args.largest:
+        args.hidden, args.points = [MAX_WIDTH] * MAX_HIDDEN_LAYERS, GENERATOR_POINTS[1]
     os.environ["MLPSTUDIO_TRAINING"] = args.worker
     warmup, idle_seconds = 1.0, 2.0
     if args.quick:

@@ -494,3 +494,35 @@ def test_repeated_display_settings_and_pans_do_not_rebuild_the_legend(plot, qtbo
     plot.set_network(step_net(40.0, 0.0))  # a new snapshot: same entries in the legend
     assert added == []
     assert scattered == []  # the points and the misclassified marks did not change either
+
+
+# ---- while training: a budget per frame ------------------------------------------------------
+
+
+def test_the_training_grid_shrinks_with_the_networks_cost():
+    from mlpstudio.ui.views.plot.regions import GRID_N_MOVING, GRID_N_MOVING_MIN, moving_grid_n
+
+    small = Network([2, 16, 16, 1], "tanh", seed=0)
+    medium = Network([2, 64, 64, 1], "tanh", seed=0)
+    largest = Network([2, *[64] * 8, 1], "tanh", seed=0)
+    assert moving_grid_n(small) == GRID_N_MOVING
+    assert GRID_N_MOVING_MIN < moving_grid_n(medium) < GRID_N_MOVING
+    assert moving_grid_n(largest) == GRID_N_MOVING_MIN
+
+
+def test_a_big_network_training_on_many_points_marks_errors_when_it_stops(plot):
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (3000, 2))
+    ds = Dataset(X, (X[:, 0] > 0).astype(np.int64))
+    plot.set_dataset(ds)
+    big = Network([2, *[64] * 8, 1], "tanh", seed=0)
+    plot.set_network(big)  # paused: every point checked
+    before = len(wrong_item(plot).data)
+    flipped = big.copy()
+    flipped.weights[-1] *= -1  # the opposite answer everywhere
+    flipped.biases[-1] *= -1
+    plot.set_network(flipped, coarse=True)  # a frame while training: the marks wait
+    assert len(wrong_item(plot).data) == before
+    plot.set_network(flipped)  # training stopped: drawn in full
+    expected = np.count_nonzero(flipped.predict(X) != ds.y)
+    assert len(wrong_item(plot).data) == expected != before

@@ -22,11 +22,13 @@ from .plot.export import export_plot_item
 from .plot.key import PlotKey, StillSample
 from .plot.regions import (
     GRID_N,
-    GRID_N_MOVING,
+    MOVING_MACS,
     REGION_STRENGTH,
     UNIT_N,
     UNIT_STRENGTH,
     RegionImage,
+    macs,
+    moving_grid_n,
 )
 
 if TYPE_CHECKING:
@@ -330,6 +332,12 @@ class DataPlot(QWidget):
         if ds is None or net is None or not len(ds.X):
             self._pred = None
             return
+        # While a big network trains on many points, marking the misclassified ones would cost
+        # a forward pass over all of them per frame (~0.1 s for 8 layers of 64 units and 5,000
+        # points): the marks then wait for training to stop, when the plot is drawn in full.
+        kept = self._pred is not None and len(self._pred) == len(ds.X)
+        if self.coarse and kept and len(ds.X) * macs(net) > 4 * MOVING_MACS:
+            return
         with np.errstate(all="ignore"):
             self._pred = net.predict(ds.X)
 
@@ -407,7 +415,7 @@ class DataPlot(QWidget):
         elif self._net32 is None:
             self._regions.clear()
         else:
-            n = GRID_N_MOVING if self.coarse else GRID_N
+            n = moving_grid_n(self._net) if self.coarse else GRID_N
             self._regions.show_regions(self._net32, rect, self._theme, self._hard, n)
 
     def _legend_entries(self) -> tuple[tuple[str, ...], bool, bool]:

@@ -7,6 +7,7 @@ explicit levels, a unit's map as float32 with a diverging lookup table. The numb
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,6 +25,24 @@ GRID_N = 150  # cells along the longer side of the view: finer than this is invi
 # While training: the picture changes several times a second, and the grid forward pass is the
 # frame's dearest part (2.25x fewer cells); the full grid is drawn when training stops.
 GRID_N_MOVING = 100
+# ... and fewer still for a big network, so that one frame's forward pass stays near this many
+# multiply-adds (a few ms): 8 layers of 64 units cost ~100x a 2-16-16-1 per grid point.
+MOVING_MACS = 4e6
+GRID_N_MOVING_MIN = 24
+
+
+def macs(net: Network) -> int:
+    """Multiply-adds of one point's forward pass (the weights' count)."""
+    return sum(a * b for a, b in itertools.pairwise(net.sizes))
+
+
+def moving_grid_n(net: Network) -> int:
+    """Cells along the longer side while training: :data:`GRID_N_MOVING` for small networks,
+    down to :data:`GRID_N_MOVING_MIN` for the largest the panels allow."""
+    n = int((MOVING_MACS / max(1, macs(net))) ** 0.5)
+    return max(GRID_N_MOVING_MIN, min(GRID_N_MOVING, n))
+
+
 UNIT_N = 120  # a unit map is evaluated for every unit at once, so it is a little coarser
 REGION_STRENGTH = 0.5  # how far region tints go from the background toward the class colour
 UNIT_STRENGTH = 0.7  # the same for a unit's map: points must stay visible on its extremes
