@@ -18,6 +18,10 @@ from .style import Style, draw_lock, mix
 
 # Edge widths are bucketed into this many levels, each one pen, so painting is a few drawLines.
 LEVELS = 6
+# A bundle draws at most this many lines, the largest |value| first: 64 × 64 = 4,096 thin lines
+# read as a grey mat and cost ~10 ms a paint, several times a second while training. The others
+# are still there to hover, click and edit; a 32 × 32 bundle is drawn whole.
+MAX_DRAWN = 1024
 
 
 class EdgeBundleItem(QGraphicsItem):
@@ -46,6 +50,7 @@ class EdgeBundleItem(QGraphicsItem):
         self._lines: list[QLineF] = []
         self._groups: list[tuple[QPen, list[QLineF]]] = []
         self._group_of = np.zeros(n, dtype=np.intp)  # edge → its group in _groups
+        self.drawn = n  # lines painted: every edge, or the MAX_DRAWN strongest
         self._rect = QRectF()
         self.setZValue(0)
 
@@ -120,6 +125,13 @@ class EdgeBundleItem(QGraphicsItem):
         else:
             sign = np.where(self.values >= 0, 1, 2)
         key = (self.level * 3 + sign) * 2 + self.frozen
+        drawn = None
+        if self.values is not None and self.n_edges > MAX_DRAWN:
+            strength = np.nan_to_num(np.abs(self.values), nan=0.0, posinf=np.inf)
+            drawn = np.zeros(self.n_edges, dtype=bool)
+            drawn[np.argpartition(-strength, MAX_DRAWN - 1)[:MAX_DRAWN]] = True
+            drawn |= self.frozen  # a padlock never floats over a line that is not there
+        self.drawn = self.n_edges if drawn is None else int(drawn.sum())
         order = np.argsort(key, kind="stable")
         cuts = np.flatnonzero(np.diff(key[order])) + 1
         lines = self._lines
@@ -140,7 +152,8 @@ class EdgeBundleItem(QGraphicsItem):
             if frozen:
                 pen.setStyle(Qt.PenStyle.DashLine)
             group_of[chunk] = len(groups)
-            groups.append((pen, [lines[i] for i in chunk.tolist()]))
+            shown = chunk if drawn is None else chunk[drawn[chunk]]
+            groups.append((pen, [lines[i] for i in shown.tolist()]))
         self._groups, self._group_of = groups, group_of
         self.update()
 
