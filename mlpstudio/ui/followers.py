@@ -36,18 +36,19 @@ class _FrameShare:
 
 
 SLOW_REDRAW = 0.2  # seconds between boundary, cost and status redraws while training
-# The diagram while training. It was 0.1 s, but its set_network, canvas and legend paints are
-# the dearest part of a frame (~25 ms at 10/s was a quarter of the UI thread's time on the
-# 2-core box, and the worker waits for every millisecond of it): at the others' pace now.
-DIAGRAM_REDRAW = SLOW_REDRAW
+# The diagram while training: 10 redraws a second, so δ and the weights visibly move. With the
+# trainer in its own process (the app's default) that costs training nothing (bench_app: 98-100 %
+# of headless, p95 9 ms on a 2-core box); on a training thread (MLPSTUDIO_TRAINING=thread) every
+# millisecond painted is one the worker waits for the GIL.
+DIAGRAM_REDRAW = 0.1
 
 
 class Throttle:
     """Runs ``draw`` at once when paused, at most every ``seconds`` while training.
 
-    Qt paints holding the GIL, so every millisecond spent painting the boundary or the cost
-    curves while training is one the training thread waits. A draw skipped while training is
-    done when training stops, so the views always end on the true state.
+    Painting takes the UI thread's time (and, with a training thread rather than the app's
+    training process, the GIL the worker needs). A draw skipped while training is done when
+    training stops, so the views always end on the true state.
 
     While training, ``heavy`` draws also share the frames (counted by ``Session.frames``): at
     most one of them per frame, and when several are due, the one that drew longest ago goes

@@ -66,14 +66,17 @@ def test_paused_every_draw_runs_at_once_and_skipped_ones_run_on_stop(qtbot):
 def test_the_boundary_is_coarse_while_training_and_full_when_it_stops(window, qtbot):
     w = window
     plot = w.data_plot
-    (x0, x1), (y0, y1) = plot.view_range()
-    full = grid_shape(x1 - x0, y1 - y0, GRID_N)
-    coarse = grid_shape(x1 - x0, y1 - y0, GRID_N_MOVING)
-    assert plot.boundary_rgb().shape[:2] == full[::-1]
+
+    def grid(n: int) -> tuple[int, int]:
+        # The view of this moment: a legend that changes side may resize the data area.
+        (x0, x1), (y0, y1) = plot.view_range()
+        return grid_shape(x1 - x0, y1 - y0, n)[::-1]
+
+    assert plot.boundary_rgb().shape[:2] == grid(GRID_N)
 
     w.training.set_playing(True)
     qtbot.waitUntil(lambda: plot.coarse, timeout=20_000)
-    assert plot.boundary_rgb().shape[:2] == coarse[::-1]
+    assert plot.boundary_rgb().shape[:2] == grid(GRID_N_MOVING)
     w.training.set_playing(False)
     assert w.settle()
-    assert not plot.coarse and plot.boundary_rgb().shape[:2] == full[::-1]
+    assert not plot.coarse and plot.boundary_rgb().shape[:2] == grid(GRID_N)
